@@ -1,0 +1,1 @@
+"""Gongkai (公开): the open-government platform of a Chinese local government."""

@@ -1,0 +1,56 @@
+"""API authentication: ``Authorization: Bearer gk_…`` tokens, or the browser session for reads.
+
+A request without credentials is anonymous (public endpoints still answer);
+a request with a bad token is refused outright rather than treated as
+anonymous, so a misconfigured client hears about it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja.errors import HttpError
+
+from gongkai.accounts.models import ApiToken, TokenScope, hash_token
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+class ApiCredentials:
+    """Callable used as ninja's ``auth``; always returns an actor (maybe anonymous)."""
+
+    openapi_type = "http"
+    openapi_scheme = "bearer"
+
+    def __call__(self, request: HttpRequest) -> Any:
+        header = request.headers.get("Authorization", "")
+        if header:
+            scheme, _, raw = header.partition(" ")
+            if scheme.lower() != "bearer" or not raw.strip():
+                raise HttpError(401, "Use the header “Authorization: Bearer <token>”.")
+            token = ApiToken.objects.select_related("user").filter(key_hash=hash_token(raw.strip())).first()
+            if token is None or not token.is_usable:
+                raise HttpError(401, "The token is unknown, revoked or expired.")
+            if request.method not in SAFE_METHODS and token.scope != TokenScope.WRITE:
+                raise HttpError(403, "This token is read-only.")
+            now = timezone.now()
+            if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+                # Bookkeeping only (not a domain change), throttled to one write a minute.
+                ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+            request.api_token = token  # type: ignore[attr-defined]
+            return token.user
+        if request.method not in SAFE_METHODS:
+            # Writes need a token: session cookies would need CSRF handling in every client.
+            raise HttpError(401, "Changes through the API need a read-write token.")
+        user = getattr(request, "user", None)
+        return user if user is not None and user.is_authenticated else AnonymousUser()
+
+
+def require_staff(actor: Any) -> None:
+    if not getattr(actor, "is_authenticated", False):
+        raise HttpError(401, "This endpoint needs an API token.")
+    if getattr(actor, "is_citizen", False):
+        raise HttpError(403, "Only staff accounts may use this endpoint.")

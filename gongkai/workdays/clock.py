@@ -1,0 +1,253 @@
+"""Clock operations. Cases (applications, letters, service cases) call these
+from inside their own actions; the case action checks permission, these record
+what happened to the clock in the audit log and keep ``due_date`` current.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongkai.audit.log import record
+from gongkai.core.actions import ActionError, action
+from gongkai.workdays.calendar import get_calendar
+from gongkai.workdays.engine import Calendar, DueResult, Pause, compute_due, explain, workdays_used
+from gongkai.workdays.models import Clock, ClockExtension, ClockKind, ClockPause, ClockStatus, PauseReason
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def evaluate(clock: Clock, cal: Calendar | None = None, *, as_of: date | None = None) -> DueResult:
+    """Compute the clock's deadline from its stored facts (no writes)."""
+    cal = cal or get_calendar()
+    pauses = [Pause(p.start, p.end, p.get_reason_display()) for p in clock.pauses.all()]
+    extensions = [e.days for e in clock.extensions.all()]
+    return compute_due(
+        cal, clock.start_date, clock.limit_days, pauses=pauses, extensions=extensions, today=as_of or today()
+    )
+
+
+def explanation(clock: Clock, lang: str = "zh") -> str:
+    return explain(evaluate(clock), lang="zh" if lang.startswith("zh") else "en")
+
+
+def used(clock: Clock, as_of: date | None = None) -> int:
+    """Working days used so far (or up to closing), pauses excluded."""
+    cal = get_calendar()
+    end = clock.closed_on or as_of or today()
+    pauses = [Pause(p.start, p.end) for p in clock.pauses.all()]
+    return workdays_used(cal, clock.start_date, end, pauses=pauses)
+
+
+def _refresh(clock: Clock, cal: Calendar | None = None) -> DueResult:
+    result = evaluate(clock, cal)
+    clock.due_date = result.due
+    clock.provisional = result.provisional
+    if clock.closed_on is not None:
+        clock.status = ClockStatus.CLOSED
+        clock.on_time = result.due is not None and clock.closed_on <= result.due
+    else:
+        clock.status = ClockStatus.PAUSED if result.paused else ClockStatus.RUNNING
+        clock.on_time = None
+    clock.save()
+    return result
+
+
+def _state(clock: Clock) -> dict[str, Any]:
+    return {
+        "start_date": clock.start_date,
+        "limit_days": clock.limit_days,
+        "due_date": clock.due_date,
+        "status": clock.status,
+        "provisional": clock.provisional,
+    }
+
+
+def _locked(clock: Clock) -> Clock:
+    return Clock.objects.select_for_update().get(pk=clock.pk)
+
+
+@action
+def start_clock(
+    *,
+    actor: Any,
+    kind: str,
+    organisation: Any,
+    start_date: date,
+    limit_days: int,
+    subject: models.Model | None = None,
+    label: str = "",
+    extension_limit_days: int | None = None,
+) -> Clock:
+    """Start a clock; ``start_date`` is day 0 (e.g. the day an application was received)."""
+    if kind not in ClockKind.values:
+        raise ActionError(_("Unknown clock kind."))
+    if limit_days < 0:
+        raise ActionError(_("The time limit cannot be negative."))
+    clock = Clock(
+        kind=kind,
+        organisation=organisation,
+        start_date=start_date,
+        original_start_date=start_date,
+        limit_days=limit_days,
+        extension_limit_days=extension_limit_days,
+        label=label or (str(subject) if subject is not None else ""),
+    )
+    if subject is not None:
+        clock.content_type = ContentType.objects.get_for_model(type(subject))
+        clock.object_id = str(subject.pk)
+    clock.save()
+    _refresh(clock)
+    record(actor=actor, verb="workdays.start_clock", obj=clock, after=_state(clock))
+    return clock
+
+
+@action
+def pause_clock(*, actor: Any, clock: Clock, on: date, reason: str, note: str = "") -> ClockPause:
+    clock = _locked(clock)
+    if clock.status == ClockStatus.CLOSED:
+        raise ActionError(_("The clock is closed."))
+    if reason not in PauseReason.values:
+        raise ActionError(_("Unknown pause reason."))
+    if clock.pauses.filter(end__isnull=True).exists():
+        raise ActionError(_("The clock is already paused."))
+    if on < clock.start_date:
+        raise ActionError(_("A pause cannot start before the clock starts."))
+    last = clock.pauses.exclude(end__isnull=True).order_by("-end").first()
+    if last is not None and on < last.end:
+        raise ActionError(_("A pause cannot start before the previous one ended."))
+    before = _state(clock)
+    pause = ClockPause.objects.create(clock=clock, start=on, reason=reason, note=note)
+    _refresh(clock)
+    record(actor=actor, verb="workdays.pause_clock", obj=clock, before=before,
+           after={**_state(clock), "pause_start": on, "pause_reason": reason}, reason=note)  # fmt: skip
+    return pause
+
+
+@action
+def resume_clock(*, actor: Any, clock: Clock, on: date, note: str = "") -> Clock:
+    clock = _locked(clock)
+    pause = clock.pauses.filter(end__isnull=True).first()
+    if pause is None:
+        raise ActionError(_("The clock is not paused."))
+    if on < pause.start:
+        raise ActionError(_("The clock cannot resume before it was paused."))
+    before = _state(clock)
+    pause.end = on
+    if note:
+        pause.note = (pause.note + "; " + note).strip("; ")
+    pause.save()
+    _refresh(clock)
+    record(actor=actor, verb="workdays.resume_clock", obj=clock, before=before,
+           after={**_state(clock), "pause_end": on}, reason=note)  # fmt: skip
+    return clock
+
+
+@action
+def extend_clock(
+    *, actor: Any, clock: Clock, days: int, approved_by: Any, approved_on: date, reason: str
+) -> ClockExtension:
+    """Add an approved extension; refuses to exceed ``extension_limit_days`` in total."""
+    clock = _locked(clock)
+    if clock.status == ClockStatus.CLOSED:
+        raise ActionError(_("The clock is closed."))
+    if days <= 0:
+        raise ActionError(_("An extension must be at least one working day."))
+    if not reason.strip():
+        raise ActionError(_("Give the reason for the extension."))
+    already = clock.extension_days
+    if clock.extension_limit_days is not None and already + days > clock.extension_limit_days:
+        raise ActionError(
+            _("The extension may not exceed %(max)s working days in total (%(used)s already granted).")
+            % {"max": clock.extension_limit_days, "used": already}
+        )
+    before = _state(clock)
+    ext = ClockExtension.objects.create(
+        clock=clock, days=days, approved_by=approved_by, approved_on=approved_on, reason=reason
+    )
+    _refresh(clock)
+    record(actor=actor, verb="workdays.extend_clock", obj=clock, before=before,
+           after={**_state(clock), "extension_days": days, "approved_by": approved_by.pk}, reason=reason)  # fmt: skip
+    return ext
+
+
+@action
+def restart_clock(*, actor: Any, clock: Clock, on: date, reason: str) -> Clock:
+    """Count afresh from ``on`` (e.g. receipt of a corrected application, 2019 Art. 30)."""
+    clock = _locked(clock)
+    if clock.status == ClockStatus.CLOSED:
+        raise ActionError(_("The clock is closed."))
+    if on < clock.start_date:
+        raise ActionError(_("A clock cannot restart before it started."))
+    before = _state(clock)
+    # An open pause ends at the restart: the new count starts from the new day 0.
+    clock.pauses.filter(end__isnull=True).update(end=on)
+    clock.start_date = on
+    _refresh(clock)
+    record(
+        actor=actor,
+        verb="workdays.restart_clock",
+        obj=clock,
+        before=before,
+        after=_state(clock),
+        reason=reason,
+    )
+    return clock
+
+
+@action
+def close_clock(*, actor: Any, clock: Clock, on: date) -> Clock:
+    clock = _locked(clock)
+    if clock.status == ClockStatus.CLOSED:
+        raise ActionError(_("The clock is already closed."))
+    if on < clock.start_date:
+        raise ActionError(_("A clock cannot close before it started."))
+    before = _state(clock)
+    clock.pauses.filter(end__isnull=True).update(end=on)
+    clock.closed_on = on
+    _refresh(clock)
+    record(actor=actor, verb="workdays.close_clock", obj=clock, before=before,
+           after={**_state(clock), "closed_on": on, "on_time": clock.on_time})  # fmt: skip
+    return clock
+
+
+@action
+def recompute_open_clocks(*, actor: Any, reason: str, years: set[int] | None = None) -> int:
+    """Recompute open clocks (those reaching into ``years`` if given); returns how many changed.
+
+    Idempotent: a second run with the same calendar changes nothing.
+    """
+    cal = get_calendar()
+    qs = Clock.objects.exclude(status=ClockStatus.CLOSED)
+    if years:
+        cond = Q()
+        for y in years:
+            # A clock can reach into year y if it started by its end and is not due before it.
+            cond |= Q(start_date__lte=date(y, 12, 31)) & (
+                Q(due_date__isnull=True) | Q(due_date__gte=date(y - 1, 12, 1))
+            )
+        qs = qs.filter(cond)
+    changed = 0
+    for clock in qs.prefetch_related("pauses", "extensions").iterator(chunk_size=500):
+        before = _state(clock)
+        _refresh(clock, cal)
+        after = _state(clock)
+        if after != before:
+            changed += 1
+            record(
+                actor=actor,
+                verb="workdays.recompute_clock",
+                obj=clock,
+                before=before,
+                after=after,
+                reason=reason,
+            )
+    return changed
