@@ -112,3 +112,12 @@ def _iter_events(batch_size: int) -> Iterator[AuditEvent]:
             return
         yield from batch
         last = batch[-1].seq
+
+
+def verify_job() -> str:
+    import logging
+
+    problems = verify()
+    for p in problems:
+        logging.getLogger("gongkai.audit").error("audit chain: event %s: %s", p.seq, p.message)
+    return f"{len(problems)} problems" if problems else "chain intact"

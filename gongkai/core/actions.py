@@ -85,7 +85,15 @@ def jsonable(value: Any) -> Any:
 
 def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
     """The concrete field values of ``obj`` (foreign keys as ids)."""
-    names = list(fields) if fields is not None else [f.attname for f in obj._meta.concrete_fields]
+    if fields is not None:
+        names = list(fields)
+    else:
+        # Automatic timestamps change on every save and say nothing about the change itself.
+        names = [
+            f.attname
+            for f in obj._meta.concrete_fields
+            if not (getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False))
+        ]
     return {name: jsonable(getattr(obj, name)) for name in names}
 
 

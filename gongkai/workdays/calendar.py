@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import threading
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -33,21 +34,19 @@ from gongkai.workdays.models import (
 )
 
 _lock = threading.Lock()
-_cached: tuple[int, Calendar] | None = None
+_cached: tuple[str, Calendar] | None = None
 
 can_edit_calendar = user_is(
     "calendar_admin", lambda u: bool(getattr(u, "is_superuser", False) and u.is_active)
 )
 
 
-def current_version() -> int:
-    state = CalendarState.objects.filter(id=1).values_list("version", flat=True).first()
-    return state or 0
+def current_version() -> str:
+    return CalendarState.objects.filter(id=1).values_list("version", flat=True).first() or ""
 
 
 def _bump_version() -> None:
-    state, _ = CalendarState.objects.select_for_update().get_or_create(id=1)
-    CalendarState.objects.filter(id=1).update(version=state.version + 1)
+    CalendarState.objects.update_or_create(id=1, defaults={"version": uuid.uuid4().hex})
 
 
 def get_calendar() -> Calendar:

@@ -36,7 +36,12 @@ def evaluate(clock: Clock, cal: Calendar | None = None, *, as_of: date | None = 
 
 
 def explanation(clock: Clock, lang: str = "zh") -> str:
-    return explain(evaluate(clock), lang="zh" if lang.startswith("zh") else "en")
+    """How the due date was computed, in Chinese ("zh") or English ("en")."""
+    from django.utils import translation
+
+    code = "zh" if lang.startswith("zh") else "en"
+    with translation.override("zh-hans" if code == "zh" else "en"):  # pause reasons in the same language
+        return explain(evaluate(clock), lang=code)
 
 
 def used(clock: Clock, as_of: date | None = None) -> int:

@@ -68,10 +68,14 @@ class CalendarDay(models.Model):
 
 
 class CalendarState(models.Model):
-    """One row whose version changes with every calendar edit (invalidates caches)."""
+    """One row whose version changes with every calendar edit (invalidates caches).
+
+    A random token rather than a counter: a rolled-back edit must never leave a
+    cached calendar under a version number that a later edit reuses.
+    """
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    version = models.PositiveIntegerField(default=0)
+    version = models.CharField(max_length=32, default="initial")
 
     def __str__(self) -> str:
         return f"calendar v{self.version}"

@@ -1,0 +1,66 @@
+# Gongkai — the two commands: `make run` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
+
+.PHONY: install run test test-sqlite test-postgres messages browser-deps lint clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+# Translations are compiled from the committed .po files (needs gettext's msgfmt).
+messages: install
+	@command -v msgfmt >/dev/null || { echo "installing gettext"; $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q gettext; }
+	$(BIN)/python manage.py compilemessages -v0 --ignore=.venv
+
+run: install messages
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	$(BIN)/python manage.py demo --if-empty
+	@echo ""
+	@echo "  Portal:       http://$(HOST):$(PORT)/"
+	@echo "  Back office:  http://$(HOST):$(PORT)/office/"
+	@echo "  API:          http://$(HOST):$(PORT)/api/v1/   docs: http://$(HOST):$(PORT)/api/v1/docs"
+	@echo "  Health:       http://$(HOST):$(PORT)/healthz"
+	@echo ""
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Browser tests drive Debian's chromium; CJK fonts make Chinese pages render.
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "noto sans cjk"; then \
+		echo "installing chromium and fonts-noto-cjk"; \
+		$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium fonts-noto-cjk; \
+	fi
+
+lint: install
+	$(BIN)/ruff check gongkai tests bench
+
+test: install messages browser-deps lint test-sqlite test-postgres
+
+test-sqlite:
+	@echo "== tests on SQLite =="
+	GONGKAI_ENV=test $(BIN)/python -m pytest
+
+test-postgres:
+	@if $(BIN)/python -c "import psycopg, sys; psycopg.connect('$(PG_TEST_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+		echo "== tests on PostgreSQL ($(PG_TEST_URL)) =="; \
+		GONGKAI_ENV=test DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest; \
+	elif [ -n "$$CI" ]; then \
+		echo "PostgreSQL is not reachable at $(PG_TEST_URL); CI requires it." >&2; exit 1; \
+	else \
+		echo "!! PostgreSQL is not reachable at $(PG_TEST_URL): the PostgreSQL run was NOT done." >&2; \
+	fi
+
+clean:
+	rm -rf $(VENV) staticfiles var/*.sqlite3*

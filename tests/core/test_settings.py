@@ -1,0 +1,99 @@
+"""Configuration: typed environment helpers, the production guard, check --deploy, health."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from gongkai import env
+
+ROOT = Path(__file__).resolve().parents[2]
+GOOD_SECRET = "x7!Kq2#pLm9$wR4^tY6&uI8*oP0(aS3)dF5-gH1=jK7+zX9cV2bN4mQ8eW6rT0yU"
+
+
+def _manage(*args: str, **environ: str) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "GONGKAI_ENV")}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **environ}, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.mark.parametrize("value,expected", [("true", True), ("1", True), ("off", False), ("", False)])
+def test_env_bool_parses(monkeypatch, value, expected):
+    monkeypatch.setenv("X_FLAG", value)
+    assert env.env_bool("X_FLAG", not expected) is expected
+
+
+def test_env_helpers_fail_loudly(monkeypatch):
+    monkeypatch.setenv("X_FLAG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="X_FLAG"):
+        env.env_bool("X_FLAG", False)
+    monkeypatch.setenv("X_NUM", "ten")
+    with pytest.raises(ImproperlyConfigured, match="X_NUM"):
+        env.env_int("X_NUM", 1)
+    monkeypatch.setenv("X_NUM", "0")
+    with pytest.raises(ImproperlyConfigured):
+        env.env_int("X_NUM", 1, minimum=1)
+    monkeypatch.setenv("X_CHOICE", "staging")
+    with pytest.raises(ImproperlyConfigured):
+        env.env_choice("X_CHOICE", "a", ("a", "b"))
+
+
+def test_secrets_can_come_from_a_file(monkeypatch, tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text("s3cret\n")
+    monkeypatch.delenv("X_SECRET", raising=False)
+    monkeypatch.setenv("X_SECRET_FILE", str(secret))
+    assert env.env_str("X_SECRET", "") == "s3cret"
+
+
+@pytest.mark.parametrize(
+    "environ,needle",
+    [
+        ({"DEBUG": "true", "SECRET_KEY": GOOD_SECRET, "ALLOWED_HOSTS": "gov.example"}, "DEBUG"),
+        ({"ALLOWED_HOSTS": "gov.example"}, "SECRET_KEY"),
+        ({"SECRET_KEY": GOOD_SECRET}, "ALLOWED_HOSTS"),
+    ],
+)
+def test_production_refuses_unsafe_settings(environ, needle):
+    result = _manage("check", GONGKAI_ENV="production", **environ)
+    assert result.returncode != 0
+    assert "refuses to start" in result.stderr and needle in result.stderr
+
+
+def test_production_settings_pass_check_deploy():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", GONGKAI_ENV="production",
+                     SECRET_KEY=GOOD_SECRET, ALLOWED_HOSTS="gov.example")  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_malformed_database_url_is_refused():
+    result = _manage("check", DATABASE_URL="mysql://nobody@localhost/x")
+    assert result.returncode != 0 and "DATABASE_URL" in result.stderr
+
+
+@pytest.mark.django_db
+def test_healthz_reports_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["database"] == "ok"
+
+
+@pytest.mark.django_db
+def test_pages_carry_security_headers(client):
+    response = client.get("/office/login/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_console_script_wraps_manage_py():
+    result = subprocess.run([str(Path(sys.executable).parent / "gongkai"), "help", "calendar"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert result.returncode == 0 and "seed" in result.stdout

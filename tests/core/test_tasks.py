@@ -1,0 +1,51 @@
+"""Background tasks and the periodic-job registry."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from gongkai import tasks
+from gongkai.core.models import JobRun
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_registered_job_resolves_and_runs(world):
+    results = dict(tasks.run_due_jobs(force=True))
+    assert set(results) == set(tasks.JOBS)
+    assert set(results.values()) == {"ok"}
+    assert JobRun.objects.filter(last_status="ok").count() == len(tasks.JOBS)
+
+
+def test_a_job_is_claimed_once_until_it_is_due_again(world):
+    job = next(iter(tasks.JOBS.values()))
+    assert tasks.claim_job(job) is True
+    assert tasks.claim_job(job) is False  # a second worker finds it already claimed
+
+
+def test_the_worker_command_runs_due_jobs_once(world):
+    out = StringIO()
+    call_command("worker", "--once", stdout=out)
+    assert "audit.verify: ok" in out.getvalue()
+    out = StringIO()
+    call_command("worker", "--once", stdout=out)
+    assert out.getvalue() == ""  # nothing is due again yet
+
+
+def test_inline_tasks_run_only_after_commit(world, django_capture_on_commit_callbacks):
+    seen = []
+    tasks._resolve = lambda path: (lambda **kw: seen.append(kw))  # type: ignore[assignment]
+    try:
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            tasks.enqueue("anything.at_all", n=1)
+        assert seen == []
+        for cb in callbacks:
+            cb()
+        assert seen == [{"n": 1}]
+    finally:
+        import importlib
+
+        importlib.reload(tasks)
