@@ -97,3 +97,33 @@ def test_the_console_script_wraps_manage_py():
     result = subprocess.run([str(Path(sys.executable).parent / "gongkai"), "help", "calendar"], cwd=ROOT,
                             capture_output=True, text=True, timeout=60)  # fmt: skip
     assert result.returncode == 0 and "seed" in result.stdout
+
+
+def test_env_example_lists_every_variable_the_settings_read():
+    import re
+
+    settings_src = (ROOT / "gongkai" / "settings.py").read_text(encoding="utf-8")
+    names = set(re.findall(r'env_(?:str|bool|int|list|choice)\("([A-Z_]+)"', settings_src))
+    example = (ROOT / ".env.example").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^#? ?([A-Z_]+)=", example, flags=re.M))
+    assert names and names <= listed, sorted(names - listed)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert all(f"`{n}`" in readme for n in names), sorted(n for n in names if f"`{n}`" not in readme)
+
+
+@pytest.mark.django_db
+def test_createadmin_creates_an_audited_platform_administrator(monkeypatch):
+    from django.core.management import CommandError, call_command
+
+    from gongkai.accounts.models import User
+    from gongkai.audit.models import AuditEvent
+
+    monkeypatch.setenv("GONGKAI_ADMIN_PASSWORD", "Plenty-long-9")
+    call_command("createadmin", "chief", stdout=__import__("io").StringIO())
+    user = User.objects.get(username="chief")
+    assert user.is_superuser and user.check_password("Plenty-long-9")
+    assert AuditEvent.objects.filter(verb="accounts.create_platform_admin", object_id=str(user.pk)).exists()
+    monkeypatch.setenv("GONGKAI_ADMIN_PASSWORD", "123")
+    with pytest.raises(CommandError):
+        call_command("createadmin", "weak")
+    assert not User.objects.filter(username="weak").exists()
