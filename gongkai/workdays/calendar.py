@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from gongkai.audit.log import record
 from gongkai.core.actions import ActionError, action
 from gongkai.core.policies import user_is
-from gongkai.workdays.engine import Calendar
+from gongkai.workdays.engine import Calendar, holiday_name_zh
 from gongkai.workdays.models import (
     MAX_YEAR,
     MIN_YEAR,
@@ -277,10 +277,11 @@ def package_schedule() -> dict[int, list[DayEntry]]:
     """Every year the chinesecalendar package covers, as entries per year."""
     cal = Calendar.from_chinese_calendar()
     by_year: dict[int, list[DayEntry]] = {y: [] for y in cal.official_years}
+    # Stored in Chinese, as the State Council's notices name them.
     for d, name in cal.holidays.items():
-        by_year[d.year].append(DayEntry(d, DayKind.HOLIDAY, name))
+        by_year[d.year].append(DayEntry(d, DayKind.HOLIDAY, holiday_name_zh(name)))
     for d, name in cal.makeup_workdays.items():
-        by_year[d.year].append(DayEntry(d, DayKind.MAKEUP, name))
+        by_year[d.year].append(DayEntry(d, DayKind.MAKEUP, holiday_name_zh(name)))
     return by_year
 
 

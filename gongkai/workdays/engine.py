@@ -48,6 +48,15 @@ def holiday_name_zh(name: str) -> str:
     return "、".join(HOLIDAY_NAMES_ZH.get(p, p) for p in parts) or name
 
 
+_HOLIDAY_NAMES_EN = {zh: en for en, zh in HOLIDAY_NAMES_ZH.items()}
+
+
+def holiday_name_en(name: str) -> str:
+    """English name of a holiday stored in Chinese (unknown names pass through)."""
+    parts = [p.strip() for p in name.replace("、", ",").split(",") if p.strip()]
+    return ", ".join(_HOLIDAY_NAMES_EN.get(p, p) for p in parts) or name
+
+
 def _check_date(d: object, what: str = "date") -> date:
     # datetime is a subclass of date but compares badly with it, so reject it explicitly.
     if isinstance(d, datetime) or not isinstance(d, date):
@@ -409,7 +418,7 @@ def _lines(r: DueResult, lang: str) -> list[str]:
     out.append("自次日起计算" if zh else "counting from the next day")
     for h in r.holidays:
         span = _range(h.first, h.last, ref, lang)
-        out.append(f"{span}{holiday_name_zh(h.name)}假期不计" if zh else f"{span} {h.name} holiday skipped")
+        out.append(f"{span}{holiday_name_zh(h.name)}假期不计" if zh else f"{span} {holiday_name_en(h.name)} holiday skipped")
     if r.makeup_days:
         days = [_range(m.day, m.day, ref, lang) for m in r.makeup_days]
         out.append(

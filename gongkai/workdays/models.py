@@ -17,7 +17,7 @@ class DayKind(models.TextChoices):
 
 
 class SourceKind(models.TextChoices):
-    PACKAGE = "package", _("Seeded from the chinesecalendar package")
+    PACKAGE = "package", _("National schedule shipped with the platform")
     FILE = "file", _("Loaded from a file")
     MANUAL = "manual", _("Entered by an administrator")
 
