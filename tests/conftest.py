@@ -57,13 +57,21 @@ def world(db: Any) -> World:
         unit_b=unit_b,
         township=township,
         other_county=other_county,
-        county_admin=factories.make_staff(actor=root, organisation=county, role=Role.ADMIN, username="county_admin"),
-        reviewer=factories.make_staff(actor=root, organisation=county, role=Role.REVIEWER, username="reviewer"),
-        supervisor=factories.make_staff(actor=root, organisation=county, role=Role.SUPERVISOR, username="supervisor"),
+        county_admin=factories.make_staff(
+            actor=root, organisation=county, role=Role.ADMIN, username="county_admin"
+        ),
+        reviewer=factories.make_staff(
+            actor=root, organisation=county, role=Role.REVIEWER, username="reviewer"
+        ),
+        supervisor=factories.make_staff(
+            actor=root, organisation=county, role=Role.SUPERVISOR, username="supervisor"
+        ),
         clerk_a=factories.make_staff(actor=root, organisation=unit_a, role=Role.CLERK, username="clerk_a"),
         clerk_b=factories.make_staff(actor=root, organisation=unit_b, role=Role.CLERK, username="clerk_b"),
         window=factories.make_staff(actor=root, organisation=township, role=Role.WINDOW, username="window"),
-        other_admin=factories.make_staff(actor=root, organisation=other_county, role=Role.ADMIN, username="other_admin"),
+        other_admin=factories.make_staff(
+            actor=root, organisation=other_county, role=Role.ADMIN, username="other_admin"
+        ),
         citizen=factories.make_citizen(),
         anonymous=AnonymousUser(),
     )

@@ -18,7 +18,14 @@ def org_code() -> str:
     return make_org_code(f"7{next(_serial):07d}")
 
 
-def make_org(*, actor: Any, parent: Organisation | None, name: str | None = None, kind: str | None = None, **fields: Any) -> Organisation:
+def make_org(
+    *,
+    actor: Any,
+    parent: Organisation | None,
+    name: str | None = None,
+    kind: str | None = None,
+    **fields: Any,
+) -> Organisation:
     n = next(_serial)
     return create_organisation(
         actor=actor,

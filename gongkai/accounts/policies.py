@@ -22,20 +22,34 @@ def _self() -> Predicate:
     )
 
 
-def _administered() -> Predicate:
-    """Staff holding a role in a unit the user administers."""
+def _administered(*, wholly: bool = False) -> Predicate:
+    """Staff holding a role in a unit the user administers.
+
+    With ``wholly``, only staff all of whose roles lie in those units, and never
+    platform administrators: changing an account (its password, its status) must
+    not reach beyond the administrator's own units.
+    """
 
     def q(user: Any) -> Q:
         ids = scope_ids(user, (Role.ADMIN,))
         if not ids:
             return NONE
-        return Q(pk__in=RoleAssignment.objects.filter(organisation_id__in=ids).values("user_id"))
+        cond = Q(pk__in=RoleAssignment.objects.filter(organisation_id__in=ids).values("user_id"))
+        if wholly:
+            outside = RoleAssignment.objects.exclude(organisation_id__in=ids).values("user_id")
+            cond &= Q(is_superuser=False) & ~Q(pk__in=outside)
+        return cond
 
     def test(user: Any, obj: Any) -> bool:
         ids = scope_ids(user, (Role.ADMIN,))
-        return bool(ids) and RoleAssignment.objects.filter(user_id=obj.pk, organisation_id__in=ids).exists()
+        if not ids:
+            return False
+        orgs = set(RoleAssignment.objects.filter(user_id=obj.pk).values_list("organisation_id", flat=True))
+        if not orgs & ids:
+            return False
+        return not wholly or (not obj.is_superuser and orgs <= ids)
 
-    return Predicate("administered", q, test)
+    return Predicate("administered_wholly" if wholly else "administered", q, test)
 
 
 def _own_token() -> Predicate:
@@ -51,8 +65,8 @@ class UserPolicy(Policy):
     model = User
     rules = {
         "view": _self() | _administered() | is_superuser,
-        "change": _administered() | is_superuser,
-        "set_password": _self() | _administered() | is_superuser,
+        "change": _administered(wholly=True) | is_superuser,
+        "set_password": _self() | _administered(wholly=True) | is_superuser,
     }
 
 

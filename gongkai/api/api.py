@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import NinjaAPI, Query
+from ninja import NinjaAPI, Query, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -169,7 +169,7 @@ def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Any:
     if data["kind"] not in OrgKind.values:
         raise ActionError({"kind": [f"Unknown kind; use one of {', '.join(OrgKind.values)}."]})
     org = org_actions.create_organisation(actor=actor, parent=parent, **data)
-    return 201, org
+    return Status(201, org)
 
 
 @api.patch("/organisations/{org_id}", response={200: OrganisationOut, 400: Message, 403: Message, 404: Message},

@@ -24,6 +24,9 @@ class ApiCredentials:
 
     openapi_type = "http"
     openapi_scheme = "bearer"
+    # What ninja puts under components.securitySchemes (AuthBase builds it in __init__;
+    # this class is a plain callable), so the docs page offers to send a token.
+    openapi_security_schema = {"type": openapi_type, "scheme": openapi_scheme}
 
     def __call__(self, request: HttpRequest) -> Any:
         header = request.headers.get("Authorization", "")

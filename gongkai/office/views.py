@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar as pycal
+import copy
 from datetime import date, datetime, time
 from typing import Any
 
@@ -10,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.forms import Form
@@ -225,12 +226,9 @@ def org_create(request: HttpRequest) -> HttpResponse:
 @staff_required
 def org_edit(request: HttpRequest, pk: int) -> HttpResponse:
     org = orgs_policy.get(request.user, "change", pk=pk)
-    form = forms.OrganisationForm(
-        request.POST or None,
-        instance=None,
-        initial={f: getattr(org, f) for f in forms.OrganisationForm.Meta.fields},
-        editing=True,
-    )
+    # Bound to (a copy of) the organisation so that the form's uniqueness check of the
+    # unchanged code does not find the organisation itself.
+    form = forms.OrganisationForm(request.POST or None, instance=copy.copy(org), editing=True)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "code"}
         try:
@@ -590,7 +588,10 @@ def object_history(request: HttpRequest, ct: int, pk: str) -> HttpResponse:
         policy = policy_for(model)
     except LookupError as exc:
         raise Http404 from exc
-    obj = policy.get(request.user, HISTORY_VERB.get(model._meta.label_lower, "view"), pk=pk)
+    try:
+        obj = policy.get(request.user, HISTORY_VERB.get(model._meta.label_lower, "view"), pk=pk)
+    except (ValueError, ValidationError) as exc:  # a pk of the wrong type, e.g. "abc" for a number
+        raise Http404 from exc
     events = Paginator(history(obj), 50).get_page(request.GET.get("page"))
     return render(
         request,

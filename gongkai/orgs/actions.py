@@ -38,6 +38,8 @@ def create_organisation(*, actor: Any, parent: Organisation | None, **fields: An
             raise PermissionDenied("only platform administrators create top-level organisations")
     else:
         authorize(actor, "add_child", parent)
+        if not parent.is_active:
+            raise ActionError(_("The organisation is not active."))
     unknown = set(fields) - set(ORG_FIELDS)
     if unknown:
         raise TypeError(f"unknown organisation fields: {sorted(unknown)}")
@@ -53,6 +55,8 @@ def create_organisation(*, actor: Any, parent: Organisation | None, **fields: An
         raise ActionError({"code": [_("An organisation with this code already exists.")]}) from exc
     _set_path(org)
     org.save(update_fields=["path", "depth"])
+    if actor is not None:
+        clear_scope_cache(actor)  # the new unit may lie in the actor's own scope
     record(actor=actor, verb="orgs.create_organisation", obj=org, after=snapshot(org))
     return org
 
@@ -96,8 +100,11 @@ def set_organisation_active(
         return org
     if not active and org.children.filter(is_active=True).exists():
         raise ActionError(_("Deactivate the units below this one first."))
+    if active and org.parent_id and not org.parent.is_active:
+        raise ActionError(_("Activate the unit above this one first."))
     org.is_active = active
     org.save(update_fields=["is_active", "updated_at"])
+    clear_scope_cache(actor)
     record(
         actor=actor,
         verb="orgs.set_active",

@@ -9,20 +9,21 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+ORG_CODE_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 def _org_value(ch: str) -> int:
-    if ch.isdigit():
-        return int(ch)
-    if "A" <= ch <= "Z":
-        return ord(ch) - ord("A") + 10
-    raise ValueError(ch)
+    if ch not in ORG_CODE_ALPHABET:
+        raise ValueError(ch)
+    return ORG_CODE_ALPHABET.index(ch)
 
 
 def org_code_check_char(body: str) -> str:
@@ -39,8 +40,11 @@ def uscc_check_char(body: str) -> str:
 
 
 def normalise_code(code: str) -> str:
-    """Upper-case, strip spaces and the hyphen often printed as ``12345678-9``."""
-    return code.strip().upper().replace("-", "").replace(" ", "")
+    """Upper-case, strip spaces and the hyphen often printed as ``12345678-9``.
+
+    Full-width characters typed with a Chinese input method (``１２３``) become ASCII.
+    """
+    return unicodedata.normalize("NFKC", code).strip().upper().replace("-", "").replace(" ", "")
 
 
 def validate_org_code(value: str) -> None:
@@ -48,7 +52,8 @@ def validate_org_code(value: str) -> None:
     code = normalise_code(value)
     if len(code) == 9:
         body = code[:8]
-        if not all(c.isdigit() or "A" <= c <= "Z" for c in body):
+        # Not str.isdigit(): it also accepts digits of other scripts (“٣”, “²”).
+        if not all(c in ORG_CODE_ALPHABET for c in body):
             raise ValidationError(
                 _(
                     "An organisation code (组织机构代码) has 8 digits or capital letters and a check character."

@@ -29,7 +29,11 @@ def _assignments(user: Any) -> list[tuple[str, int, str, bool]]:
 
 
 def scope_ids(user: Any, roles: Iterable[str] = ALL_ROLES) -> frozenset[int]:
-    """Ids of the active organisations where ``user`` holds one of ``roles``."""
+    """Ids of the organisations reached by ``user``'s ``roles``.
+
+    A role held on a deactivated organisation grants nothing; a role covering
+    sub-units reaches every unit below an active one, deactivated or not.
+    """
     if not is_authenticated(user) or getattr(user, "is_citizen", False):
         return frozenset()
     roles = tuple(sorted(set(roles)))
@@ -47,7 +51,9 @@ def scope_ids(user: Any, roles: Iterable[str] = ALL_ROLES) -> frozenset[int]:
             cond = Q()
             for p in prefixes:
                 cond |= Q(path__startswith=p)
-            direct.update(Organisation.objects.filter(cond, is_active=True).values_list("id", flat=True))
+            # A role held on an active unit also reaches its deactivated sub-units, so their
+            # administrators can still see, and reactivate, them and their records.
+            direct.update(Organisation.objects.filter(cond).values_list("id", flat=True))
         cache[key] = frozenset(direct)
     return cache[key]
 

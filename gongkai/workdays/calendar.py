@@ -293,7 +293,7 @@ def seed_from_package(*, actor: Any = None, only_missing: bool = True) -> list[i
         if only_missing and year in stored:
             continue
         load_year(actor=actor, year=year, entries=sorted(entries, key=lambda e: e.day), source=SourceKind.PACKAGE,
-                  notice="chinesecalendar")  # fmt: skip
+                  notice=f"国务院办公厅关于{year}年部分节假日安排的通知")  # fmt: skip
         loaded.append(year)
     return loaded
 

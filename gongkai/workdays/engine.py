@@ -418,7 +418,11 @@ def _lines(r: DueResult, lang: str) -> list[str]:
     out.append("自次日起计算" if zh else "counting from the next day")
     for h in r.holidays:
         span = _range(h.first, h.last, ref, lang)
-        out.append(f"{span}{holiday_name_zh(h.name)}假期不计" if zh else f"{span} {holiday_name_en(h.name)} holiday skipped")
+        out.append(
+            f"{span}{holiday_name_zh(h.name)}假期不计"
+            if zh
+            else f"{span} {holiday_name_en(h.name)} holiday skipped"
+        )
     if r.makeup_days:
         days = [_range(m.day, m.day, ref, lang) for m in r.makeup_days]
         out.append(

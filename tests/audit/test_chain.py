@@ -66,7 +66,10 @@ def test_a_rewritten_before_value_is_detected(world):
     event = AuditEvent.objects.get(verb="orgs.update_organisation")
     assert event.before == {"name": "攸县财政局"} and event.after == {"name": "攸县财政局（改）"}
     assert event.reason == "更名" and event.actor == world.root
-    _raw(f"UPDATE {AuditEvent._meta.db_table} SET before = %s WHERE id = %s", ['{"name": "别的名字"}', event.pk])
+    _raw(
+        f"UPDATE {AuditEvent._meta.db_table} SET before = %s WHERE id = %s",
+        ['{"name": "别的名字"}', event.pk],
+    )
     assert [p.seq for p in verify()] == [event.seq]
 
 

@@ -17,9 +17,21 @@ GOOD_SECRET = "x7!Kq2#pLm9$wR4^tY6&uI8*oP0(aS3)dF5-gH1=jK7+zX9cV2bN4mQ8eW6rT0yU"
 
 
 def _manage(*args: str, **environ: str) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "GONGKAI_ENV")}
+    dropped = (
+        "DEBUG",
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "GONGKAI_ENV",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    )  # set by e2e tests
+    base = {k: v for k, v in os.environ.items() if k not in dropped}
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **environ}, capture_output=True, text=True, timeout=120
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **environ},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 

@@ -37,7 +37,7 @@ def test_the_worker_command_runs_due_jobs_once(world):
 
 def test_inline_tasks_run_only_after_commit(world, django_capture_on_commit_callbacks):
     seen = []
-    tasks._resolve = lambda path: (lambda **kw: seen.append(kw))  # type: ignore[assignment]
+    tasks._resolve = lambda path: lambda **kw: seen.append(kw)  # type: ignore[assignment]
     try:
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             tasks.enqueue("anything.at_all", n=1)

@@ -59,7 +59,9 @@ def test_a_schedule_file_loads_a_new_year(world):
 
 
 def test_the_json_format_is_accepted():
-    text = '{"year": 2027, "notice": "n", "days": [{"date": "2027-01-01", "type": "holiday", "name": "元旦"}]}'
+    text = (
+        '{"year": 2027, "notice": "n", "days": [{"date": "2027-01-01", "type": "holiday", "name": "元旦"}]}'
+    )
     assert wcal.parse_schedule(text)[0] == 2027
 
 

@@ -59,7 +59,13 @@ def test_an_approved_extension_moves_the_due_date_and_is_capped(world):
 
 def test_a_pause_pushes_the_due_date_by_the_paused_working_days(world):
     clock = _clock(world)
-    pause_clock(actor=world.reviewer, clock=clock, on=date(2025, 10, 9), reason=PauseReason.THIRD_PARTY, note="征求第三方意见")
+    pause_clock(
+        actor=world.reviewer,
+        clock=clock,
+        on=date(2025, 10, 9),
+        reason=PauseReason.THIRD_PARTY,
+        note="征求第三方意见",
+    )
     clock.refresh_from_db()
     assert clock.status == ClockStatus.PAUSED and clock.due_date is None
     resume_clock(actor=world.reviewer, clock=clock, on=date(2025, 10, 15))
@@ -112,9 +118,16 @@ def test_every_clock_change_is_audited(world):
     resume_clock(actor=world.reviewer, clock=clock, on=date(2025, 10, 10))
     close_clock(actor=world.reviewer, clock=clock, on=date(2025, 10, 31))
     verbs = list(
-        AuditEvent.objects.filter(verb__startswith="workdays.").order_by("seq").values_list("verb", flat=True)[before:]
+        AuditEvent.objects.filter(verb__startswith="workdays.")
+        .order_by("seq")
+        .values_list("verb", flat=True)[before:]
     )
-    assert verbs == ["workdays.start_clock", "workdays.pause_clock", "workdays.resume_clock", "workdays.close_clock"]
+    assert verbs == [
+        "workdays.start_clock",
+        "workdays.pause_clock",
+        "workdays.resume_clock",
+        "workdays.close_clock",
+    ]
     assert AuditEvent.objects.filter(verb="workdays.start_clock").first().actor == world.reviewer
 
 
@@ -147,7 +160,9 @@ def test_editing_a_day_recomputes_open_clocks_but_not_closed_ones(world):
     closed.refresh_from_db()
     closed_due = closed.due_date
     # A (fictional) extra holiday on Thursday 2025-10-16 pushes open deadlines one day.
-    wcal.set_day(actor=world.root, day=date(2025, 10, 16), kind=DayKind.HOLIDAY, name="测试假日", reason="test")
+    wcal.set_day(
+        actor=world.root, day=date(2025, 10, 16), kind=DayKind.HOLIDAY, name="测试假日", reason="test"
+    )
     open_clock.refresh_from_db()
     closed.refresh_from_db()
     assert open_clock.due_date == date(2025, 10, 31)
@@ -174,9 +189,18 @@ def test_bad_clock_input_is_refused_and_changes_nothing(world):
     clock = _clock(world)
     count = Clock.objects.count()
     with pytest.raises(ActionError):
-        start_clock(actor=None, kind="nonsense", organisation=world.unit_a, start_date=date(2025, 1, 1), limit_days=20)
+        start_clock(
+            actor=None, kind="nonsense", organisation=world.unit_a, start_date=date(2025, 1, 1), limit_days=20
+        )
     with pytest.raises(ActionError):
-        extend_clock(actor=None, clock=clock, days=0, approved_by=world.county_admin, approved_on=date(2025, 10, 1), reason="x")
+        extend_clock(
+            actor=None,
+            clock=clock,
+            days=0,
+            approved_by=world.county_admin,
+            approved_on=date(2025, 10, 1),
+            reason="x",
+        )
     with pytest.raises(ActionError):
         pause_clock(actor=None, clock=clock, on=date(2025, 9, 1), reason=PauseReason.OTHER)
     assert Clock.objects.count() == count
@@ -190,7 +214,9 @@ def test_bad_clock_input_is_refused_and_changes_nothing(world):
     pause_at=st.integers(min_value=0, max_value=30),
     pause_len=st.integers(min_value=0, max_value=30),
 )
-def test_stored_due_dates_agree_with_the_engine_and_pauses_only_delay(world, start, limit, pause_at, pause_len):
+def test_stored_due_dates_agree_with_the_engine_and_pauses_only_delay(
+    world, start, limit, pause_at, pause_len
+):
     from datetime import timedelta
 
     cal = wcal.get_calendar()
