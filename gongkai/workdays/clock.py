@@ -53,6 +53,13 @@ def used(clock: Clock, as_of: date | None = None) -> int:
 
 
 def _refresh(clock: Clock, cal: Calendar | None = None) -> DueResult:
+    result = _apply(clock, cal)
+    clock.save()
+    return result
+
+
+def _apply(clock: Clock, cal: Calendar | None = None) -> DueResult:
+    """Set the derived fields (due date, status, on time) from the facts; no write."""
     result = evaluate(clock, cal)
     clock.due_date = result.due
     clock.provisional = result.provisional
@@ -62,7 +69,6 @@ def _refresh(clock: Clock, cal: Calendar | None = None) -> DueResult:
     else:
         clock.status = ClockStatus.PAUSED if result.paused else ClockStatus.RUNNING
         clock.on_time = None
-    clock.save()
     return result
 
 
@@ -243,9 +249,10 @@ def recompute_open_clocks(*, actor: Any, reason: str, years: set[int] | None = N
     changed = 0
     for clock in qs.prefetch_related("pauses", "extensions").iterator(chunk_size=500):
         before = _state(clock)
-        _refresh(clock, cal)
+        _apply(clock, cal)
         after = _state(clock)
         if after != before:
+            clock.save(update_fields=["due_date", "provisional", "status", "on_time", "updated_at"])
             changed += 1
             record(
                 actor=actor,
