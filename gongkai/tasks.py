@@ -45,6 +45,12 @@ JOBS: dict[str, Job] = {
             "Recompute the due dates of open clocks (picks up calendar edits, clears provisional flags).",
         ),
         Job(
+            "accounts.purge_login_failures",
+            "gongkai.accounts.throttle.purge_job",
+            timedelta(hours=1),
+            "Forget failed log-ins older than twice the lockout window.",
+        ),
+        Job(
             "audit.verify",
             "gongkai.audit.log.verify_job",
             timedelta(hours=24),

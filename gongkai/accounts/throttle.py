@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from gongkai.accounts.models import LoginFailure
@@ -53,4 +52,14 @@ def failures(username: str) -> int:
     return row.failures if row else 0
 
 
-__all__ = ["locked_until", "register_failure", "register_success", "failures", "F"]
+
+
+def purge_job() -> str:
+    """Forget failures older than twice the lockout window (periodic job)."""
+    cutoff = timezone.now() - 2 * timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+    deleted, _ = (
+        LoginFailure.objects.filter(last_failure_at__lt=cutoff)
+        .exclude(locked_until__gt=timezone.now())
+        .delete()
+    )
+    return f"{deleted} old login failures forgotten"

@@ -104,6 +104,11 @@ class RoleGrantForm(forms.Form):
 
 
 class PasswordForm(forms.Form):
+    current = forms.CharField(
+        label=_("Current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
     password = forms.CharField(
         label=_("New password"),
         strip=False,
@@ -114,6 +119,19 @@ class PasswordForm(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+
+    def __init__(self, *args: Any, own_account: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.own_account = own_account
+        if own_account is None:
+            # An administrator resetting someone else's password does not know theirs.
+            del self.fields["current"]
+
+    def clean_current(self) -> str:
+        current = self.cleaned_data["current"]
+        if not self.own_account.check_password(current):
+            raise forms.ValidationError(_("The current password is wrong."))
+        return current
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

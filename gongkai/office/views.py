@@ -8,7 +8,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -391,7 +392,8 @@ def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @sensitive_post_parameters("password", "confirm")
 def user_password(request: HttpRequest, pk: int) -> HttpResponse:
     target = users_policy.get(request.user, "set_password", pk=pk)
-    form = forms.PasswordForm(request.POST or None)
+    own = target if target.pk == request.user.pk else None
+    form = forms.PasswordForm(request.POST or None, own_account=own)
     if request.method == "POST" and form.is_valid():
         try:
             account_actions.set_user_password(
@@ -400,9 +402,7 @@ def user_password(request: HttpRequest, pk: int) -> HttpResponse:
         except ActionError as exc:
             apply_action_error(form, exc)
         else:
-            if target.pk == request.user.pk:
-                from django.contrib.auth import update_session_auth_hash
-
+            if own is not None:
                 update_session_auth_hash(request, target)
             messages.success(request, _("Password changed."))
             return redirect("office:user_detail", pk=target.pk)
@@ -500,7 +500,15 @@ def calendar_year(request: HttpRequest, year: int) -> HttpResponse:
             except ActionError as exc:
                 apply_action_error(form, exc)
             else:
-                messages.success(request, _("Day saved; %(n)s open deadlines recomputed.") % {"n": changed})
+                messages.success(
+                    request,
+                    ngettext(
+                        "Day saved; %(n)s open deadline recomputed.",
+                        "Day saved; %(n)s open deadlines recomputed.",
+                        changed,
+                    )
+                    % {"n": changed},
+                )
                 return redirect("office:calendar_year", year=year)
     return render(request, "office/calendar_year.html", {
         "year": year, "months": months, "official": CalendarYear.objects.filter(year=year).first(),
@@ -531,7 +539,11 @@ def calendar_upload(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Schedule for %(year)s loaded (%(days)s days); %(n)s open deadlines recomputed.")
+                ngettext(
+                    "Schedule for %(year)s loaded (%(days)s days); %(n)s open deadline recomputed.",
+                    "Schedule for %(year)s loaded (%(days)s days); %(n)s open deadlines recomputed.",
+                    changed,
+                )
                 % {"year": year, "days": len(entries), "n": changed},
             )
             return redirect("office:calendar_year", year=year)

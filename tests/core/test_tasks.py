@@ -49,3 +49,20 @@ def test_inline_tasks_run_only_after_commit(world, django_capture_on_commit_call
         import importlib
 
         importlib.reload(tasks)
+
+
+def test_old_login_failures_are_forgotten_but_active_locks_kept(world, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from gongkai.accounts import throttle
+    from gongkai.accounts.models import LoginFailure
+
+    throttle.register_failure("ghost", "10.0.0.1")
+    for _ in range(settings.LOGIN_MAX_FAILURES):
+        throttle.register_failure("locked", None)
+    old = timezone.now() - timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES * 3)
+    LoginFailure.objects.filter(key__in=["user:ghost", "addr:10.0.0.1"]).update(last_failure_at=old)
+    assert throttle.purge_job() == "2 old login failures forgotten"
+    assert set(LoginFailure.objects.values_list("key", flat=True)) == {"user:locked"}
