@@ -7,11 +7,11 @@ from typing import Any
 from django.db.models import Q
 
 from gongkai.accounts.models import ApiToken, User
-from gongkai.core.policies import NONE, Policy, Predicate, is_authenticated, register, user_is
+from gongkai.core.policies import NONE, Policy, Predicate, is_authenticated, platform_admin, register
 from gongkai.orgs.models import Role, RoleAssignment
 from gongkai.orgs.scope import scope_ids
 
-is_superuser = user_is("superuser", lambda u: bool(getattr(u, "is_superuser", False) and u.is_active))
+is_superuser = platform_admin
 
 
 def _self() -> Predicate:

@@ -52,8 +52,6 @@ def failures(username: str) -> int:
     return row.failures if row else 0
 
 
-
-
 def purge_job() -> str:
     """Forget failures older than twice the lockout window (periodic job)."""
     cutoff = timezone.now() - 2 * timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)

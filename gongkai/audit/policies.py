@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from gongkai.audit.models import AuditEvent
-from gongkai.core.policies import Policy, register, user_is
+from gongkai.core.policies import Policy, platform_admin, register
 from gongkai.orgs.models import Role
 from gongkai.orgs.scope import in_scope
 
-is_superuser = user_is("superuser", lambda u: bool(getattr(u, "is_superuser", False) and u.is_active))
+is_superuser = platform_admin
 
 
 @register

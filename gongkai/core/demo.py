@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 from gongkai.accounts.actions import create_platform_admin, create_staff_user
 from gongkai.accounts.models import User
 from gongkai.orgs.actions import create_organisation, grant_role
@@ -79,7 +81,7 @@ def load_demo() -> list[DemoLogin]:
         )  # fmt: skip
         n += 1
 
-    logins = [DemoLogin("admin", "platform administrator", "all")]
+    logins = [DemoLogin("admin", gettext("Platform administrator"), gettext("all organisations"))]
 
     def staff(username: str, display: str, org: Organisation, role: str) -> User:
         user = create_staff_user(actor=admin, organisation=org, role=role, username=username, password=DEMO_PASSWORD,

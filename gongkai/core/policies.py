@@ -84,6 +84,9 @@ def is_authenticated(user: Any) -> bool:
 
 
 authenticated = user_is("authenticated", is_authenticated)
+# Platform administrators are Django superusers: they create top-level
+# governments and edit the national working-day calendar.
+platform_admin = user_is("platform_admin", lambda u: bool(getattr(u, "is_superuser", False) and u.is_active))
 anyone = user_is("anyone", lambda u: True)
 
 

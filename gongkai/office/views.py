@@ -70,6 +70,28 @@ def apply_action_error(form: Form, exc: ActionError) -> None:
         form.add_error(None, exc.messages)
 
 
+def run_form(request: HttpRequest, form: Form, run: Any) -> Any:
+    """On a valid POST, run the action with the cleaned data; its errors go onto the form.
+
+    Returns the action's result (True if it returns nothing), or None when the
+    form is to be shown again.
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = run(form.cleaned_data)
+    except ActionError as exc:
+        apply_action_error(form, exc)
+        return None
+    return True if result is None else result
+
+
+def simple_form(request: HttpRequest, form: Form, title: str, cancel_url: str) -> HttpResponse:
+    return render(
+        request, "office/simple_form.html", {"form": form, "title": title, "cancel_url": cancel_url}
+    )
+
+
 def _client_address(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
@@ -213,14 +235,12 @@ def org_create(request: HttpRequest) -> HttpResponse:
     elif not request.user.is_superuser:  # type: ignore[union-attr]
         raise PermissionDenied
     form = forms.OrganisationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            org = org_actions.create_organisation(actor=request.user, parent=parent, **form.cleaned_data)
-        except ActionError as exc:
-            apply_action_error(form, exc)
-        else:
-            messages.success(request, _("Organisation “%(name)s” created.") % {"name": org.name})
-            return redirect("office:org_detail", pk=org.pk)
+    org = run_form(
+        request, form, lambda d: org_actions.create_organisation(actor=request.user, parent=parent, **d)
+    )
+    if org:
+        messages.success(request, _("Organisation “%(name)s” created.") % {"name": org.name})
+        return redirect("office:org_detail", pk=org.pk)
     return render(request, "office/org_form.html", {"form": form, "parent": parent, "org": None})
 
 
@@ -230,15 +250,11 @@ def org_edit(request: HttpRequest, pk: int) -> HttpResponse:
     # Bound to (a copy of) the organisation so that the form's uniqueness check of the
     # unchanged code does not find the organisation itself.
     form = forms.OrganisationForm(request.POST or None, instance=copy.copy(org), editing=True)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "code"}
-        try:
-            org_actions.update_organisation(actor=request.user, organisation=org, **data)
-        except ActionError as exc:
-            apply_action_error(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("office:org_detail", pk=org.pk)
+    if run_form(request, form, lambda d: org_actions.update_organisation(
+        actor=request.user, organisation=org, **{k: v for k, v in d.items() if k != "code"}
+    )):  # fmt: skip
+        messages.success(request, _("Changes saved."))
+        return redirect("office:org_detail", pk=org.pk)
     return render(request, "office/org_form.html", {"form": form, "parent": org.parent, "org": org})
 
 
@@ -247,18 +263,13 @@ def org_set_active(request: HttpRequest, pk: int) -> HttpResponse:
     org = orgs_policy.get(request.user, "change", pk=pk)
     form = forms.ReasonForm(request.POST or None)
     activate = not org.is_active
-    if request.method == "POST" and form.is_valid():
-        try:
-            org_actions.set_organisation_active(
-                actor=request.user, organisation=org, active=activate, reason=form.cleaned_data["reason"]
-            )
-        except ActionError as exc:
-            apply_action_error(form, exc)
-        else:
-            messages.success(
-                request, _("Organisation activated.") if activate else _("Organisation deactivated.")
-            )
-            return redirect("office:org_detail", pk=org.pk)
+    if run_form(request, form, lambda d: org_actions.set_organisation_active(
+        actor=request.user, organisation=org, active=activate, reason=d["reason"]
+    )):  # fmt: skip
+        messages.success(
+            request, _("Organisation activated.") if activate else _("Organisation deactivated.")
+        )
+        return redirect("office:org_detail", pk=org.pk)
     return render(request, "office/confirm_reason.html", {
         "form": form, "object": org, "cancel_url": reverse("office:org_detail", args=[org.pk]),
         "title": _("Activate organisation") if activate else _("Deactivate organisation"),
@@ -297,14 +308,10 @@ def user_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     initial = {"organisation": request.GET.get("organisation")} if request.GET.get("organisation") else None
     form = forms.StaffUserForm(request.POST or None, organisations=orgs, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = account_actions.create_staff_user(actor=request.user, **form.cleaned_data)
-        except ActionError as exc:
-            apply_action_error(form, exc)
-        else:
-            messages.success(request, _("Account “%(username)s” created.") % {"username": user.username})
-            return redirect("office:user_detail", pk=user.pk)
+    user = run_form(request, form, lambda d: account_actions.create_staff_user(actor=request.user, **d))
+    if user:
+        messages.success(request, _("Account “%(username)s” created.") % {"username": user.username})
+        return redirect("office:user_detail", pk=user.pk)
     return render(request, "office/user_form.html", {"form": form})
 
 
@@ -335,23 +342,11 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         initial={"display_name": target.display_name, "email": target.email, "phone": target.phone},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            account_actions.update_user(actor=request.user, user=target, **form.cleaned_data)
-        except ActionError as exc:
-            apply_action_error(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("office:user_detail", pk=target.pk)
-    return render(
-        request,
-        "office/simple_form.html",
-        {
-            "form": form,
-            "title": _("Edit %(name)s") % {"name": target},
-            "cancel_url": reverse("office:user_detail", args=[target.pk]),
-        },
-    )
+    if run_form(request, form, lambda d: account_actions.update_user(actor=request.user, user=target, **d)):
+        messages.success(request, _("Changes saved."))
+        return redirect("office:user_detail", pk=target.pk)
+    title = _("Edit %(name)s") % {"name": target}
+    return simple_form(request, form, title, reverse("office:user_detail", args=[target.pk]))
 
 
 @staff_required
@@ -394,27 +389,15 @@ def user_password(request: HttpRequest, pk: int) -> HttpResponse:
     target = users_policy.get(request.user, "set_password", pk=pk)
     own = target if target.pk == request.user.pk else None
     form = forms.PasswordForm(request.POST or None, own_account=own)
-    if request.method == "POST" and form.is_valid():
-        try:
-            account_actions.set_user_password(
-                actor=request.user, user=target, password=form.cleaned_data["password"]
-            )
-        except ActionError as exc:
-            apply_action_error(form, exc)
-        else:
-            if own is not None:
-                update_session_auth_hash(request, target)
-            messages.success(request, _("Password changed."))
-            return redirect("office:user_detail", pk=target.pk)
-    return render(
-        request,
-        "office/simple_form.html",
-        {
-            "form": form,
-            "title": _("Set password for %(name)s") % {"name": target},
-            "cancel_url": reverse("office:user_detail", args=[target.pk]),
-        },
-    )
+    if run_form(request, form, lambda d: account_actions.set_user_password(
+        actor=request.user, user=target, password=d["password"]
+    )):  # fmt: skip
+        if own is not None:
+            update_session_auth_hash(request, target)  # stay signed in after one's own change
+        messages.success(request, _("Password changed."))
+        return redirect("office:user_detail", pk=target.pk)
+    title = _("Set password for %(name)s") % {"name": target}
+    return simple_form(request, form, title, reverse("office:user_detail", args=[target.pk]))
 
 
 @staff_required
@@ -422,16 +405,11 @@ def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
     target = users_policy.get(request.user, "change", pk=pk)
     form = forms.ReasonForm(request.POST or None)
     activate = not target.is_active
-    if request.method == "POST" and form.is_valid():
-        try:
-            account_actions.set_user_active(
-                actor=request.user, user=target, active=activate, reason=form.cleaned_data["reason"]
-            )
-        except ActionError as exc:
-            apply_action_error(form, exc)
-        else:
-            messages.success(request, _("Account activated.") if activate else _("Account deactivated."))
-            return redirect("office:user_detail", pk=target.pk)
+    if run_form(request, form, lambda d: account_actions.set_user_active(
+        actor=request.user, user=target, active=activate, reason=d["reason"]
+    )):  # fmt: skip
+        messages.success(request, _("Account activated.") if activate else _("Account deactivated."))
+        return redirect("office:user_detail", pk=target.pk)
     return render(request, "office/confirm_reason.html", {
         "form": form, "object": target, "cancel_url": reverse("office:user_detail", args=[target.pk]),
         "title": _("Activate account") if activate else _("Deactivate account"),

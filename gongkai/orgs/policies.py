@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from gongkai.core.policies import Policy, anyone, field_is, register, user_is
+from gongkai.core.policies import Policy, anyone, field_is, platform_admin, register
 from gongkai.orgs.models import Organisation, Role, RoleAssignment
 from gongkai.orgs.scope import has_role, in_scope
 
-is_superuser = user_is("superuser", lambda u: bool(getattr(u, "is_superuser", False) and u.is_active))
+is_superuser = platform_admin
 admin_of_org = in_scope(Role.ADMIN, field="pk")
 staff_of_org = in_scope(field="pk")
 

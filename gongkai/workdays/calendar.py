@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from gongkai.audit.log import record
 from gongkai.core.actions import ActionError, action
-from gongkai.core.policies import user_is
+from gongkai.core.policies import platform_admin
 from gongkai.workdays.engine import Calendar, holiday_name_zh
 from gongkai.workdays.models import (
     MAX_YEAR,
@@ -36,9 +36,7 @@ from gongkai.workdays.models import (
 _lock = threading.Lock()
 _cached: tuple[str, Calendar] | None = None
 
-can_edit_calendar = user_is(
-    "calendar_admin", lambda u: bool(getattr(u, "is_superuser", False) and u.is_active)
-)
+can_edit_calendar = platform_admin
 
 
 def current_version() -> str:

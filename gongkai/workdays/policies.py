@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from gongkai.core.policies import Policy, anyone, register, user_is
+from gongkai.core.policies import Policy, anyone, platform_admin, register
 from gongkai.orgs.scope import in_scope
 from gongkai.workdays.models import CalendarDay, CalendarYear, Clock
 
-is_superuser = user_is("superuser", lambda u: bool(getattr(u, "is_superuser", False) and u.is_active))
+is_superuser = platform_admin
 
 
 @register
