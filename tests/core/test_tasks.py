@@ -66,3 +66,16 @@ def test_old_login_failures_are_forgotten_but_active_locks_kept(world, settings)
     LoginFailure.objects.filter(key__in=["user:ghost", "addr:10.0.0.1"]).update(last_failure_at=old)
     assert throttle.purge_job() == "2 old login failures forgotten"
     assert set(LoginFailure.objects.values_list("key", flat=True)) == {"user:locked"}
+
+
+def test_the_redis_backend_queues_tasks_for_the_worker(world, settings, django_capture_on_commit_callbacks):
+    """Redis runs beside the test suite (127.0.0.1:6379) as it does in production."""
+    settings.TASKS_BACKEND = "redis"
+    settings.REDIS_URL = "redis://127.0.0.1:6379/15"
+    tasks._redis().delete(tasks.QUEUE_KEY)
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.enqueue("gongkai.workdays.calendar.recompute_open_clocks_job")
+    item = tasks.pop_task(timeout=1)
+    assert item == {"func": "gongkai.workdays.calendar.recompute_open_clocks_job", "kwargs": {}}
+    assert tasks.pop_task(timeout=1) is None
+    tasks.run_task(item["func"], item["kwargs"])  # what the worker does with it
