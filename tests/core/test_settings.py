@@ -139,3 +139,19 @@ def test_createadmin_creates_an_audited_platform_administrator(monkeypatch):
     with pytest.raises(CommandError):
         call_command("createadmin", "weak")
     assert not User.objects.filter(username="weak").exists()
+
+
+@pytest.mark.django_db
+def test_errors_render_the_sites_own_pages(world, client, settings):
+    settings.DEBUG = False
+    client.force_login(world.clerk_a)
+    response = client.get(f"/office/organisations/{world.unit_b.pk}/")
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert "页面不存在" in body and world.unit_b.name not in body
+    client.force_login(world.citizen)
+    response = client.get("/office/")
+    assert response.status_code == 403 and "无权操作" in response.content.decode()
+    csrf_client = type(client)(enforce_csrf_checks=True)
+    response = csrf_client.post("/office/login/", {"username": "x", "password": "y"})
+    assert response.status_code == 403 and "表单已失效" in response.content.decode()
