@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "gongkai.orgs",
     "gongkai.workdays",
     "gongkai.audit",
+    "gongkai.disclosure",
+    "gongkai.search",
     "gongkai.portal",
     "gongkai.office",
     "gongkai.api",

@@ -51,6 +51,12 @@ JOBS: dict[str, Job] = {
             "Forget failed log-ins older than twice the lockout window.",
         ),
         Job(
+            "disclosure.flush_views",
+            "gongkai.disclosure.viewcounts.flush_job",
+            timedelta(minutes=1),
+            "Write buffered page-view counts of disclosure items to the daily counts.",
+        ),
+        Job(
             "audit.verify",
             "gongkai.audit.log.verify_job",
             timedelta(hours=24),

@@ -19,6 +19,7 @@ class OrganisationOut(Schema):
     code: str
     depth: int
     is_active: bool
+    self_publish: bool
     office_name: str
     address: str
     postcode: str
@@ -36,6 +37,7 @@ class OrganisationIn(Schema):
     short_name: str = ""
     code: str
     sort_order: int = 0
+    self_publish: bool = False
     office_name: str = ""
     address: str = ""
     postcode: str = ""
@@ -51,6 +53,7 @@ class OrganisationPatch(Schema):
     name: str | None = None
     short_name: str | None = None
     sort_order: int | None = None
+    self_publish: bool | None = None
     office_name: str | None = None
     address: str | None = None
     postcode: str | None = None

@@ -34,7 +34,7 @@ class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
         fields = [
-            "kind", "name", "short_name", "code", "sort_order", "office_name", "address", "postcode",
+            "kind", "name", "short_name", "code", "sort_order", "self_publish", "office_name", "address", "postcode",
             "office_hours", "phone", "fax", "email", "website",
         ]  # fmt: skip
 

@@ -15,7 +15,7 @@ from gongkai.orgs.models import ROLES_COVERING_SUBUNITS, Organisation, OrgKind, 
 from gongkai.orgs.scope import clear_scope_cache
 
 ORG_FIELDS = (
-    "kind", "name", "short_name", "code", "sort_order", "office_name", "address", "postcode",
+    "kind", "name", "short_name", "code", "sort_order", "self_publish", "office_name", "address", "postcode",
     "office_hours", "phone", "fax", "email", "website",
 )  # fmt: skip
 

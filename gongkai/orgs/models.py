@@ -45,6 +45,11 @@ class Organisation(models.Model):
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     sort_order = models.IntegerField(_("sort order"), default=0)
+    self_publish = models.BooleanField(
+        _("publishes without review"),
+        default=False,
+        help_text=_("Clerks of this unit publish disclosure items directly, without the disclosure office's review."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     # 政府信息公开工作机构 contact details, printed in the guide (指南).

@@ -215,6 +215,21 @@ def restart_clock(*, actor: Any, clock: Clock, on: date, reason: str) -> Clock:
 
 
 @action
+def reschedule_clock(*, actor: Any, clock: Clock, start: date, reason: str) -> Clock:
+    """Correct the start date of a clock that has not run yet (a data-entry correction)."""
+    clock = _locked(clock)
+    if clock.status == ClockStatus.CLOSED:
+        raise ActionError(_("The clock is closed."))
+    if clock.pauses.exists() or clock.extensions.exists():
+        raise ActionError(_("A clock with pauses or extensions cannot be rescheduled."))
+    before = _state(clock)
+    clock.start_date = clock.original_start_date = start
+    _refresh(clock)
+    record(actor=actor, verb="workdays.reschedule_clock", obj=clock, before=before, after=_state(clock), reason=reason)
+    return clock
+
+
+@action
 def close_clock(*, actor: Any, clock: Clock, on: date) -> Clock:
     clock = _locked(clock)
     if clock.status == ClockStatus.CLOSED:
