@@ -86,3 +86,10 @@ def login(client: Any) -> Any:
         return client
 
     return do
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """Production hashes with argon2 (checked in tests/accounts); a fast hasher keeps
+    the persona fixture cheap everywhere else."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -15,6 +15,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from gongkai.accounts.models import TokenScope
 from gongkai.api.auth import ApiCredentials, require_staff
+from gongkai.api.disclosure import router as items_router
 from gongkai.api.schemas import (
     CalendarYearOut,
     IsWorkdayOut,
@@ -225,5 +226,7 @@ def calendar_year(request: HttpRequest, year: int) -> Any:
         "days": days,
     }
 
+
+api.add_router("/items", items_router)
 
 __all__ = ["api", "TokenScope", "get_object_or_404"]

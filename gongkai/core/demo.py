@@ -7,6 +7,7 @@ in the back office. Later modules add their own demo records on top.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext
 
@@ -48,7 +49,7 @@ def _code(n: int) -> str:
     return make_org_code(f"4487{n:04d}")
 
 
-def load_demo() -> list[DemoLogin]:
+def load_demo(*, with_disclosure: bool = True, report: Any = None) -> list[DemoLogin]:
     """Create the county, its units and one login per role. Returns the logins."""
     admin = create_platform_admin(
         actor=None, username="admin", password=DEMO_PASSWORD, display_name="平台管理员"
@@ -102,6 +103,11 @@ def load_demo() -> list[DemoLogin]:
         actor=county_admin, user=gov_office_clerk, organisation=county, role=Role.CLERK, covers_subunits=False
     )
     del window
+    if with_disclosure:
+        from gongkai.core import demo_disclosure
+
+        units_by_key = {k: v for k, v in units.items()}
+        demo_disclosure.load(actor=admin, units=units_by_key, county=county, report=report)
     return logins
 
 

@@ -83,8 +83,15 @@ def _validate(item: DisclosureItem) -> None:
         raise ActionError({"formed_on": [_("The date formed cannot be before the date written.")]})
     if item.formed_on and item.formed_on > timezone.localdate():
         raise ActionError({"formed_on": [_("The date formed cannot be in the future.")]})
+    _check_doc_number(item)  # before full_clean, whose constraint check has only a generic message
     full_clean(item, exclude=["index_no", "clock", "superseded_by", "created_by", "published_by"])
-    _check_doc_number(item)
+
+
+def _check_editable(actor: Any, item: DisclosureItem) -> None:
+    if item.status == ItemStatus.WITHDRAWN:
+        raise ActionError(_("A withdrawn item cannot be edited."))
+    if item.status == ItemStatus.PUBLISHED and not policy.can(actor, "publish", item):
+        raise PermissionDenied("only a publisher changes a published item")
 
 
 def _save(item: DisclosureItem) -> None:
@@ -122,10 +129,7 @@ def update_item(*, actor: Any, item: DisclosureItem, reason: str = "", **fields:
     """Edit a draft or submitted item; a published item's metadata too (audited, re-indexed)."""
     item = DisclosureItem.objects.select_for_update().get(pk=item.pk)
     authorize(actor, "edit", item)
-    if item.status == ItemStatus.WITHDRAWN:
-        raise ActionError(_("A withdrawn item cannot be edited."))
-    if item.status == ItemStatus.PUBLISHED and not policy.can(actor, "publish", item):
-        raise PermissionDenied("only a publisher edits a published item")
+    _check_editable(actor, item)
     before = snapshot(item, AUDITED + ("summary", "keywords", "written_on"))
     old_formed = item.formed_on
     for name, value in _clean_fields(fields).items():
@@ -149,8 +153,7 @@ def update_item(*, actor: Any, item: DisclosureItem, reason: str = "", **fields:
 def add_attachment(*, actor: Any, item: DisclosureItem, name: str, data: bytes) -> Attachment:
     """Attach a file; its type is sniffed from the content, dangerous files are refused."""
     authorize(actor, "edit", item)
-    if item.status == ItemStatus.WITHDRAWN:
-        raise ActionError(_("A withdrawn item cannot be edited."))
+    _check_editable(actor, item)
     sniffed, digest = check_upload(data, name)
     clean_name = (name or "file").replace("/", "_").replace("\\", "_").strip()[:150] or "file"
     stem = clean_name.rsplit(".", 1)[0] if "." in clean_name else clean_name
@@ -169,8 +172,7 @@ def add_attachment(*, actor: Any, item: DisclosureItem, name: str, data: bytes) 
 def remove_attachment(*, actor: Any, attachment: Attachment) -> None:
     item = attachment.item
     authorize(actor, "edit", item)
-    if item.status == ItemStatus.PUBLISHED and not policy.can(actor, "publish", item):
-        raise PermissionDenied("only a publisher changes a published item")
+    _check_editable(actor, item)
     record(actor=actor, verb="disclosure.remove_attachment", obj=item, before={"attachment": attachment.pk, "name": attachment.name})
     stored = attachment.file.name
     storage = attachment.file.storage

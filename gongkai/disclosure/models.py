@@ -118,7 +118,7 @@ class DisclosureItem(models.Model):
         verbose_name=_("amended or repealed by"),
     )  # fmt: skip
     due_on = models.DateField(_("publication due"), null=True, blank=True)
-    late = models.BooleanField(_("published late"), null=True)
+    late = models.BooleanField(_("published late"), null=True, blank=True)
     clock = models.OneToOneField("workdays.Clock", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     view_count = models.PositiveBigIntegerField(_("views"), default=0)
     return_reason = models.TextField(_("reason for returning"), blank=True)

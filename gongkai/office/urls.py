@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gongkai.office import views
+from gongkai.office import views, views_import, views_items
 
 app_name = "office"
 
@@ -30,4 +30,29 @@ urlpatterns = [
     path("history/<int:ct>/<str:pk>/", views.object_history, name="history"),
     path("tokens/", views.token_list, name="tokens"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    # proactive disclosure (主动公开)
+    path("items/", views_items.item_list, name="item_list"),
+    path("items/new/", views_items.item_create, name="item_create"),
+    path("items/review/", views_items.review_queue, name="item_review"),
+    path("items/bulk/", views_items.item_bulk, name="item_bulk"),
+    path("items/timeliness/", views_items.timeliness, name="item_timeliness"),
+    path("items/<int:pk>/", views_items.item_detail, name="item_detail"),
+    path("items/<int:pk>/edit/", views_items.item_edit, name="item_edit"),
+    path("items/<int:pk>/submit/", views_items.item_submit, name="item_submit"),
+    path("items/<int:pk>/return/", views_items.item_return, name="item_return"),
+    path("items/<int:pk>/publish/", views_items.item_publish, name="item_publish"),
+    path("items/<int:pk>/withdraw/", views_items.item_withdraw, name="item_withdraw"),
+    path("items/<int:pk>/validity/", views_items.item_validity, name="item_validity"),
+    path("items/<int:pk>/attachments/", views_items.attachment_add, name="item_attachment_add"),
+    path(
+        "items/<int:pk>/attachments/<int:attachment_pk>/remove/",
+        views_items.attachment_remove,
+        name="item_attachment_remove",
+    ),
+    # importing and exporting items (views_import)
+    path("items/import/", views_import.item_import, name="item_import"),
+    path("items/import/done/", views_import.item_import_done, name="item_import_done"),
+    path("items/import/template.<str:fmt>", views_import.item_import_template, name="item_import_template"),
+    path("items/export/", views_import.item_export_page, name="item_export_page"),
+    path("items/export.<str:fmt>", views_import.item_export, name="item_export"),
 ]

@@ -565,7 +565,8 @@ def calendar_compute(request: HttpRequest) -> HttpResponse:
 
 
 # The verb checked on an object before its history is shown.
-HISTORY_VERB = {"orgs.organisation": "view_office"}
+# Published items are public, their history is not: the office verb decides.
+HISTORY_VERB = {"orgs.organisation": "view_office", "disclosure.disclosureitem": "view_office"}
 
 
 @staff_required

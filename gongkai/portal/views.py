@@ -1,29 +1,227 @@
-"""Public portal pages. Anyone may read them; they show only what policies make public."""
+"""Public portal pages. Anyone may read them; they show only what policies make public.
+
+Every page issues a fixed number of queries whatever the number of items:
+lists are paginated, related rows are joined, facet counts are one GROUP BY each.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import F, Max, Min
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 
-from gongkai.orgs.models import OrgKind
-from gongkai.orgs.policies import OrganisationPolicy
+from gongkai.disclosure import viewcounts
+from gongkai.disclosure.models import Genre, ItemKind, ItemStatus, Validity
+from gongkai.orgs.models import Organisation, OrgKind
+from gongkai.portal.queries import (
+    CategoryTree,
+    category_facets,
+    counts_by,
+    for_list,
+    genre_facets,
+    item_policy,
+    org_policy,
+    public_units,
+    published,
+    validity_facets,
+)
 
-policy = OrganisationPolicy()
+PER_PAGE = 20
+HOME_ITEMS = 10
+HOME_NEWS = 8
+
+# Sort orders offered on the catalogue: key → (label, ordering).
+SORTS: dict[str, tuple[Any, tuple[Any, ...]]] = {
+    "newest": (_("Newest first"), ("-published_on", "-id")),
+    "oldest": (_("Oldest first"), ("published_on", "id")),
+    "written": (_("By date written"), (F("written_on").desc(nulls_last=True), "-published_on", "-id")),
+}
+
+# How units are grouped in the directory, in this order.
+UNIT_GROUPS = [
+    (OrgKind.DEPARTMENT, _("Government departments")),
+    (OrgKind.TOWNSHIP, _("Townships and streets")),
+    (OrgKind.CENTRE, _("Service centres")),
+    (OrgKind.OTHER, _("Other public bodies")),
+    (OrgKind.GOVERNMENT, _("Governments")),
+]
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    orgs = list(policy.visible_to(request.user).filter(is_active=True).order_by("path", "sort_order", "name"))
-    governments = [o for o in orgs if o.kind == OrgKind.GOVERNMENT]
-    by_parent: dict[int | None, list] = {}
+def _directory(orgs: list[Organisation]) -> list[tuple[Organisation, list[tuple[Any, list[Organisation]]]]]:
+    """Each government with its direct units, grouped by kind (departments, townships, …)."""
+    by_parent: dict[int | None, list[Organisation]] = {}
     for o in orgs:
         by_parent.setdefault(o.parent_id, []).append(o)
-    sections = [(g, by_parent.get(g.pk, [])) for g in governments]
-    return render(request, "portal/home.html", {"sections": sections})
+    sections = []
+    for gov in (o for o in orgs if o.kind == OrgKind.GOVERNMENT):
+        units = sorted(by_parent.get(gov.pk, []), key=lambda o: (o.sort_order, o.name))
+        groups = [(label, [u for u in units if u.kind == kind]) for kind, label in UNIT_GROUPS]
+        sections.append((gov, [(label, members) for label, members in groups if members]))
+    return sections
 
 
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    orgs = list(public_units(user).order_by("path", "sort_order", "name"))
+    items = published(user, ItemKind.ITEM)
+    tree = CategoryTree()
+    context = {
+        "nav": "home",
+        "sections": _directory(orgs),
+        "latest_items": list(for_list(items).order_by("-published_on", "-id")[:HOME_ITEMS]),
+        "latest_news": list(for_list(published(user, ItemKind.NEWS)).order_by("-published_on", "-id")[:HOME_NEWS]),
+        "categories": tree.nodes(counts_by(items, "category_id")),
+    }
+    return render(request, "portal/home.html", context)
+
+
+@require_safe
 def unit(request: HttpRequest, pk: int) -> HttpResponse:
-    org = policy.get(request.user, pk=pk)
-    children = (
-        policy.visible_to(request.user).filter(parent=org, is_active=True).order_by("sort_order", "name")
+    org = org_policy.get(request.user, queryset=Organisation.objects.select_related("parent"), pk=pk)
+    children = public_units(request.user).filter(parent=org).order_by("sort_order", "name")
+    latest = for_list(published(request.user, ItemKind.ITEM).filter(organisation=org)).order_by("-published_on", "-id")
+    news = for_list(published(request.user, ItemKind.NEWS).filter(organisation=org)).order_by("-published_on", "-id")
+    return render(request, "portal/unit.html", {
+        "org": org, "children": children, "latest_items": latest[:HOME_ITEMS], "latest_news": news[:5],
+    })  # fmt: skip
+
+
+def _choice(request: HttpRequest, name: str, allowed: Any) -> str:
+    value = request.GET.get(name, "")
+    return value if value in allowed else ""
+
+
+@require_safe
+def catalogue(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """目录: the published items of one unit (or of the whole site), browsable by facet."""
+    user = request.user
+    org = org_policy.get(user, pk=pk) if pk is not None else None
+    include_sub = org is not None and request.GET.get("sub") == "1"
+
+    base = published(user, ItemKind.ITEM)
+    if org is not None:
+        base = base.filter(organisation__path__startswith=org.path) if include_sub else base.filter(organisation=org)
+
+    tree = CategoryTree()
+    genres = list(Genre.objects.all())
+    category = tree.get(request.GET.get("category"))
+    genre = next((g for g in genres if g.code == request.GET.get("genre")), None)
+    validity = _choice(request, "validity", Validity.values)
+    sort = _choice(request, "sort", SORTS) or "newest"
+
+    by_category = base.filter(category_id__in=tree.ids_under(category)) if category else base
+    by_genre = base.filter(genre=genre) if genre else base
+    # Each facet counts the items the other filters leave, so every count is what a click gives.
+    category_counts = counts_by(by_genre.filter(validity=validity) if validity else by_genre, "category_id")
+    genre_counts = counts_by(by_category.filter(validity=validity) if validity else by_category, "genre_id")
+    validity_counts = counts_by(by_category.filter(genre=genre) if genre else by_category, "validity")
+
+    qs = by_category
+    if genre:
+        qs = qs.filter(genre=genre)
+    if validity:
+        qs = qs.filter(validity=validity)
+    page = Paginator(for_list(qs).order_by(*SORTS[sort][1]), PER_PAGE).get_page(request.GET.get("page"))
+
+    return render(request, "portal/catalogue.html", {
+        "nav": "catalogue",
+        "org": org,
+        "include_sub": include_sub,
+        "offer_sub": org is not None and org.kind == OrgKind.GOVERNMENT,
+        "page": page,
+        "category": category,
+        "genre": genre,
+        "validity": validity,
+        "validity_label": Validity(validity).label if validity else "",
+        "sort": sort,
+        "sorts": [(key, label) for key, (label, _o) in SORTS.items()],
+        "category_facets": category_facets(tree, category_counts, category),
+        "genre_facets": genre_facets(genres, genre_counts, genre),
+        "validity_facets": validity_facets(validity_counts, validity),
+        "filtered": bool(category or genre or validity),
+    })  # fmt: skip
+
+
+@require_safe
+def item(request: HttpRequest, pk: int) -> HttpResponse:
+    """One published item or news article; anything else is a 404 (as if it did not exist)."""
+    user = request.user
+    qs = published(user).select_related("organisation", "category__parent", "genre", "superseded_by")
+    obj = item_policy.get(user, queryset=qs, pk=pk)
+    replacement = obj.superseded_by if obj.superseded_by and obj.superseded_by.status == ItemStatus.PUBLISHED else None
+    supersedes = (
+        list(published(user).filter(superseded_by=obj).only("pk", "title", "validity", "validity_changed_on", "index_no"))
+        if obj.kind == ItemKind.ITEM
+        else []
     )
-    return render(request, "portal/unit.html", {"org": org, "children": children})
+    if request.method == "GET":  # a HEAD request is not a reader
+        viewcounts.count_view(obj.pk)
+    return render(request, "portal/item.html", {
+        "nav": "news" if obj.kind == ItemKind.NEWS else "catalogue",
+        "item": obj,
+        "is_news": obj.kind == ItemKind.NEWS,
+        "attachments": list(obj.attachments.all()),
+        "replacement": replacement,
+        "supersedes": supersedes,
+        "changed": obj.validity != Validity.VALID,
+    })  # fmt: skip
+
+
+@require_safe
+def news(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """政务动态: news articles, newest first, for the site or one unit."""
+    org = org_policy.get(request.user, pk=pk) if pk is not None else None
+    qs = published(request.user, ItemKind.NEWS)
+    if org is not None:
+        qs = qs.filter(organisation=org)
+    page = Paginator(for_list(qs).order_by("-published_on", "-id"), PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "portal/news.html", {"nav": "news", "org": org, "page": page})
+
+
+@require_safe
+def guide(request: HttpRequest, pk: int) -> HttpResponse:
+    """指南: generated from the organisation's own records and contact details (Art. 12)."""
+    org = org_policy.get(request.user, pk=pk)
+    items = published(request.user, ItemKind.ITEM).filter(organisation=org)
+    tree = CategoryTree()
+    category_counts = counts_by(items, "category_id")
+    genre_counts = counts_by(items, "genre_id")
+    span = items.aggregate(first=Min("published_on"), last=Max("published_on"))
+    categories = [n for n in tree.nodes(category_counts) if n.count]
+    for node in categories:
+        node.children = [c for c in node.children if c.count]
+    genres = [(g, genre_counts[g.pk]) for g in Genre.objects.all() if genre_counts.get(g.pk)]
+    parent = (
+        Organisation.objects.filter(pk=org.parent_id, is_active=True).only("pk", "name", "office_name").first()
+        if org.parent_id
+        else None
+    )
+    return render(request, "portal/guide.html", {
+        "org": org,
+        "parent": parent,
+        "total": sum(category_counts.values()),
+        "uncategorised": category_counts.get(None, 0),
+        "ungenred": genre_counts.get(None, 0),
+        "first": span["first"],
+        "last": span["last"],
+        "categories": categories,
+        "genres": genres,
+        "today": timezone.localdate(),
+        "catalogue_url": request.build_absolute_uri(reverse("portal:unit_catalogue", args=[org.pk])),
+        "portal_url": request.build_absolute_uri(reverse("portal:home")),
+    })  # fmt: skip
+
+
+@require_safe
+def robots(request: HttpRequest) -> HttpResponse:
+    sitemap = request.build_absolute_uri(reverse("portal:sitemap"))
+    body = f"User-agent: *\nDisallow: /office/\nDisallow: /api/\nDisallow: /admin/\nSitemap: {sitemap}\n"
+    return HttpResponse(body, content_type="text/plain; charset=utf-8")

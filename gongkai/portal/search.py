@@ -1,0 +1,54 @@
+"""The public search page, over ``gongkai.search`` (one interface, SQLite FTS5 or PostgreSQL).
+
+Parsing, visibility and highlighting belong to the search module; this page
+renders its form, its results and its errors.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from gongkai.disclosure.models import Genre, ItemKind, Validity
+from gongkai.portal.queries import CategoryTree, public_units
+from gongkai.search.query import parse_query, search
+
+# The parameters of the search form; any of them present means "search now".
+# The names are those ``gongkai.search.query.parse_query`` reads.
+FIELDS = ("q", "org", "category", "genre", "kind", "validity", "from", "to", "sort")
+
+
+def _unit_options(user: Any) -> list[tuple[str, str]]:
+    """(value, label) for the organisation select, indented by depth (a full-width space per level)."""
+    units = public_units(user).only("pk", "name", "path", "depth")
+    # Ordered by the tree: each unit right after its parent (ids in the path are numbers, not text).
+    ordered = sorted(units, key=lambda o: [int(x) for x in o.path.strip("/").split("/") if x])
+    return [(str(o.pk), "\u3000" * o.depth + o.name) for o in ordered]
+
+
+@require_safe
+def search_page(request: HttpRequest) -> HttpResponse:
+    asked = any(request.GET.get(name, "").strip() for name in FIELDS)
+    # The "include its units" box: a hidden sub=0 precedes the checkbox's sub=1, the last one counts.
+    include_sub = request.GET.get("sub", "1") != "0"
+    query, errors = parse_query(request.GET)
+    results = search(request.user, query) if asked and not errors else None
+    tree = CategoryTree()
+    return render(request, "portal/search.html", {
+        "nav": "search",
+        "asked": asked,
+        "errors": errors,
+        "error_list": [(name, message, name in FIELDS) for name, message in errors.items()],
+        "results": results,
+        "units": _unit_options(request.user),
+        "first_number": (results.page - 1) * results.per_page + 1 if results else 1,
+        "categories": tree.nodes({}),
+        "genres": Genre.objects.all(),
+        "kinds": ItemKind.choices,
+        "validities": Validity.choices,
+        "values": {name: request.GET.get(name, "") for name in FIELDS},
+        "include_sub": include_sub,
+    })  # fmt: skip

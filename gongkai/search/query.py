@@ -1,0 +1,350 @@
+"""Searching the catalogue: one interface, two backends (SQLite FTS5, PostgreSQL GIN).
+
+``search(user, query)`` returns one page of highlighted hits. The index holds
+published items only, and the page's items are checked again with
+``DisclosureItemPolicy`` (its "view" rule, the one ``visible_to`` filters with)
+so nothing the user may not see is ever shown. A query that is an 索引号 or a 文号 (in any of its usual spellings)
+returns exactly those items, ``exact=True``.
+
+Filters are tokens in the full-text index (see ``fts``); newest-first is the
+index's own order. Queries per search, whatever the page size: the exact
+look-up (only when the text contains a digit), the count, the page of ids, and
+the page of items (plus, for staff, the user's role scope: two queries, cached
+on the user).
+
+Relevance: bm25 over title (×10), summary/keywords/文号/索引号 (×4) and body
+on SQLite; ``ts_rank`` with weights A/B/C on PostgreSQL — over the newest
+``RANK_WINDOW`` matches (see below).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from django.db import connection
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from gongkai.disclosure.models import DisclosureItem, ItemKind, Validity
+from gongkai.disclosure.policies import DisclosureItemPolicy
+from gongkai.search import fts
+from gongkai.search.highlight import highlight, snippet
+from gongkai.search.index import lookup_key
+from gongkai.search.segment import Term, query_terms
+
+SORTS = ("relevance", "date")
+MAX_PER_PAGE = 100
+MAX_PAGE = 500  # deeper pages are refused: nobody reads them and offsets get expensive
+MAX_QUERY_CHARS = 200
+# Relevance orders the newest RANK_WINDOW matches (about: whole pages); later pages, and the
+# matches of very common words beyond them, follow newest first. Ranking every one of 400,000
+# matches of 公开 would cost half a second; the newest 2,000 cost milliseconds.
+RANK_WINDOW = 2000
+
+
+@dataclass
+class SearchQuery:
+    q: str = ""
+    organisation_id: int | None = None
+    include_subunits: bool = True
+    category_id: int | None = None  # includes its sub-categories
+    genre_id: int | None = None
+    kind: str | None = None  # "item" | "news"
+    validity: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    sort: str = "relevance"  # "relevance" | "date"
+    page: int = 1
+    per_page: int = 20
+
+
+@dataclass
+class SearchHit:
+    item: DisclosureItem  # with organisation, category and genre loaded
+    title_html: SafeString
+    snippet_html: SafeString
+
+
+@dataclass
+class SearchPage:
+    hits: list[SearchHit]
+    total: int
+    page: int
+    per_page: int
+    num_pages: int
+    took_ms: float
+    exact: bool
+    query: SearchQuery
+    terms: list[str] = field(default_factory=list)  # the words searched for (as segmented)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.num_pages
+
+
+# --- parameters --------------------------------------------------------------------------------------
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def parse_query(params: Mapping[str, str]) -> tuple[SearchQuery, dict[str, str]]:
+    """A ``SearchQuery`` from GET parameters (q, org, sub, category, genre, kind, validity,
+    from, to, sort, page) and the errors per parameter. A bad value is reported and left at its
+    default; this never raises."""
+    query = SearchQuery()
+    errors: dict[str, str] = {}
+
+    def get(name: str) -> str:
+        value = params.get(name)
+        return str(value).strip() if value is not None else ""
+
+    q = get("q")
+    if len(q) > MAX_QUERY_CHARS:
+        errors["q"] = _("The search text is too long (at most %(max)d characters).") % {
+            "max": MAX_QUERY_CHARS
+        }
+    else:
+        query.q = q
+
+    for name, attr in (("org", "organisation_id"), ("category", "category_id"), ("genre", "genre_id")):
+        raw = get(name)
+        if raw:
+            if raw.isascii() and raw.isdigit() and 0 < int(raw) < 2**63:
+                setattr(query, attr, int(raw))
+            else:
+                errors[name] = _("Enter a whole number.")
+
+    sub = get("sub").lower()
+    if sub in _FALSE:
+        query.include_subunits = False
+    elif sub and sub not in _TRUE:
+        errors["sub"] = _("Enter 1 or 0.")
+
+    kind = get("kind")
+    if kind:
+        if kind in ItemKind.values:
+            query.kind = kind
+        else:
+            errors["kind"] = _("Unknown kind.")
+    validity = get("validity")
+    if validity:
+        if validity in Validity.values:
+            query.validity = validity
+        else:
+            errors["validity"] = _("Unknown validity.")
+
+    for name, attr in (("from", "date_from"), ("to", "date_to")):
+        raw = get(name)
+        if raw:
+            try:
+                setattr(query, attr, date.fromisoformat(raw))
+            except ValueError:
+                errors[name] = _("Enter a valid date (YYYY-MM-DD).")
+    if query.date_from and query.date_to and query.date_from > query.date_to:
+        errors["to"] = _("The end date is before the start date.")
+        query.date_to = None
+
+    sort = get("sort")
+    if sort:
+        if sort in SORTS:
+            query.sort = sort
+        else:
+            errors["sort"] = _("Unknown sort order.")
+
+    page = get("page")
+    if page:
+        if page.isascii() and page.isdigit() and 1 <= int(page) <= MAX_PAGE:
+            query.page = int(page)
+        else:
+            errors["page"] = _("The page must be a number from 1 to %(max)d.") % {"max": MAX_PAGE}
+    return query, errors
+
+
+# --- search ------------------------------------------------------------------------------------------
+
+_DOC = fts.DOC_TABLE
+_BY_DATE = "d.published_on DESC, d.item_id DESC"
+
+
+def facets_of(query: SearchQuery) -> list[str]:
+    """The filter tokens the results must carry (see ``fts``)."""
+    out = []
+    if query.organisation_id is not None:
+        out.append(f"#{'o' if query.include_subunits else 'u'}{query.organisation_id}")
+    if query.category_id is not None:
+        out.append(f"#c{query.category_id}")  # sub-categories carry it too
+    if query.genre_id is not None:
+        out.append(f"#g{query.genre_id}")
+    if query.kind:
+        out.append(f"#k{query.kind}")
+    if query.validity:
+        out.append(f"#v{query.validity}")
+    return out
+
+
+def _rows(sql: str, params: list[Any]) -> list[tuple]:
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        return cur.fetchall()
+
+
+def _window(query: SearchQuery) -> int:
+    """How many of the newest matches are ordered by relevance: whole pages, about RANK_WINDOW."""
+    return query.per_page * max(1, RANK_WINDOW // query.per_page)
+
+
+def _exact_ids(q: str, query: SearchQuery, facets: list[str]) -> list[int]:
+    key = lookup_key(q)
+    if not key or len(key) > 100 or not any(c.isdigit() for c in key):
+        return []
+    rows = _rows(
+        f"SELECT d.item_id, d.facets, d.published_on FROM {_DOC} d WHERE d.index_no = %s OR d.doc_number = %s "
+        f"ORDER BY {_BY_DATE} LIMIT 1000",
+        [key, key],
+    )
+    wanted = set(facets)
+    return [
+        pk
+        for pk, doc_facets, day in rows
+        if wanted <= set(doc_facets.split())
+        and (query.date_from is None or (day and day >= query.date_from))
+        and (query.date_to is None or (day and day <= query.date_to))
+    ]
+
+
+def _search_sqlite(
+    terms: list[Term], facets: list[str], query: SearchQuery, offset: int
+) -> tuple[int, list[int]]:
+    f = fts.FTS_TABLE
+    cond, params = f"{f} MATCH %s", [fts.fts5_match(terms, facets)]
+    span = fts.day_range(query.date_from, query.date_to)
+    if span:
+        cond += f" AND {f}.rowid BETWEEN %s AND %s"
+        params += list(span)
+    total = _rows(f"SELECT count(*) FROM {f} WHERE {cond}", params)[0][0]
+    page = [query.per_page, offset]
+    window = _window(query)
+    if query.sort == "date" or not terms or offset >= window:
+        # Newest first is rowid order (see fts.sort_key): read from the index, nothing sorted.
+        rows = _rows(
+            f"SELECT rowid FROM {f} WHERE {cond} ORDER BY rowid DESC LIMIT %s OFFSET %s", params + page
+        )
+    else:  # rank the newest ``window`` matches
+        weights = ", ".join(map(str, fts.BM25_WEIGHTS))
+        rows = _rows(
+            f"SELECT k FROM (SELECT rowid AS k, bm25({f}, {weights}) AS score FROM {f} WHERE {cond} "
+            "ORDER BY rowid DESC LIMIT %s) ORDER BY score, k DESC LIMIT %s OFFSET %s",
+            params + [window] + page,
+        )
+    return total, [fts.item_id(r[0]) for r in rows]
+
+
+def _search_postgresql(
+    terms: list[Term], facets: list[str], query: SearchQuery, offset: int
+) -> tuple[int, list[int]]:
+    tsq = fts.tsquery_text(terms, facets)
+    cond, params = "d.vector @@ %s::tsquery", [tsq]
+    if query.date_from:
+        cond += " AND d.published_on >= %s"
+        params.append(query.date_from)
+    if query.date_to:
+        cond += " AND d.published_on <= %s"
+        params.append(query.date_to)
+    total = _rows(f"SELECT count(*) FROM {_DOC} d WHERE {cond}", params)[0][0]
+    page = [query.per_page, offset]
+    window = _window(query)
+    if query.sort == "date" or not terms or offset >= window:
+        sql = f"SELECT d.item_id FROM {_DOC} d WHERE {cond} ORDER BY {_BY_DATE} LIMIT %s OFFSET %s"
+        rows = _rows(sql, params + page)
+    else:  # rank the newest ``window`` matches only
+        sql = (
+            f"SELECT d.item_id FROM (SELECT d.item_id, d.vector, d.published_on FROM {_DOC} d WHERE {cond} "
+            f"ORDER BY {_BY_DATE} LIMIT %s) d ORDER BY ts_rank(d.vector, %s::tsquery, 1) DESC, {_BY_DATE} "
+            "LIMIT %s OFFSET %s"
+        )
+        rows = _rows(sql, params + [window, tsq] + page)
+    return total, [r[0] for r in rows]
+
+
+def _browse(query: SearchQuery, offset: int) -> tuple[int, list[int]]:
+    """No text and no filter but dates: straight from the table, newest first."""
+    where, params = "", []
+    if query.date_from:
+        where += " AND d.published_on >= %s"
+        params.append(query.date_from)
+    if query.date_to:
+        where += " AND d.published_on <= %s"
+        params.append(query.date_to)
+    base = f"FROM {_DOC} d WHERE 1 = 1{where}"
+    total = _rows(f"SELECT count(*) {base}", params)[0][0]
+    sql = f"SELECT d.item_id {base} ORDER BY {_BY_DATE} LIMIT %s OFFSET %s"
+    return total, [r[0] for r in _rows(sql, [*params, query.per_page, offset])]
+
+
+def search(user: Any, query: SearchQuery) -> SearchPage:
+    """One page of the items matching ``query`` that ``user`` may see."""
+    started = time.perf_counter()
+    query = replace(
+        query,
+        per_page=max(1, min(int(query.per_page or 20), MAX_PER_PAGE)),
+        page=max(1, int(query.page or 1)),
+    )
+    offset = (query.page - 1) * query.per_page
+    facets = facets_of(query)
+    q = (query.q or "").strip()
+
+    exact = False
+    terms: list[Term] = []
+    ids: list[int] = []
+    total = 0
+    exact_ids = _exact_ids(q, query, facets) if q else []
+    if exact_ids:
+        exact = True
+        total = len(exact_ids)
+        ids = exact_ids[offset : offset + query.per_page]
+    elif q and not (terms := query_terms(q)):
+        pass  # nothing searchable in the text: nothing found
+    elif terms or facets:
+        backend = _search_postgresql if connection.vendor == "postgresql" else _search_sqlite
+        total, ids = backend(terms, facets, query, offset)
+    else:
+        total, ids = _browse(query, offset)
+
+    hits: list[SearchHit] = []
+    if ids:
+        # Re-checked one by one with the policy's "view" rule (the rule visible_to filters with; no
+        # query per item): a filter on status next to the ids would lead SQLite, without
+        # statistics, to scan every published item instead of fetching 20 by primary key.
+        policy = DisclosureItemPolicy()
+        fetched = DisclosureItem.objects.select_related("organisation", "category", "genre").in_bulk(ids)
+        items = {pk: item for pk, item in fetched.items() if policy.can(user, "view", item)}
+        for pk in ids:
+            item = items.get(pk)
+            if item is None:
+                continue
+            hits.append(SearchHit(
+                item=item,
+                title_html=highlight(item.title, terms),
+                snippet_html=snippet([item.summary, item.body_text], terms),
+            ))  # fmt: skip
+    return SearchPage(
+        hits=hits,
+        total=total,
+        page=query.page,
+        per_page=query.per_page,
+        num_pages=max(1, math.ceil(total / query.per_page)),
+        took_ms=round((time.perf_counter() - started) * 1000, 2),
+        exact=exact,
+        query=query,
+        terms=[t.text for t in terms],
+    )
