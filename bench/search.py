@@ -428,9 +428,10 @@ def run(args: argparse.Namespace, vendor: str) -> dict:
 
 
 def _store(job, vendor: str, facets) -> float:
-    from django.db import transaction
+    from django.db import connection, transaction
 
     from gongkai.disclosure.models import DisclosureItem
+    from gongkai.search import fts
     from gongkai.search.index import build_document
     from gongkai.search.models import SearchDocument
 
@@ -440,10 +441,15 @@ def _store(job, vendor: str, facets) -> float:
     waited = time.perf_counter() - t0
     with transaction.atomic():
         DisclosureItem.objects.bulk_create(items, batch_size=1000)
-        SearchDocument.objects.bulk_create(
-            [build_document(i, tok, facets.of(i), vendor) for i, tok in zip(items, tokens, strict=True)],
-            batch_size=1000,
-        )
+        docs = [build_document(i, tok, facets.of(i), vendor) for i, tok in zip(items, tokens, strict=True)]
+        if vendor == "postgresql":  # COPY: several times faster than INSERTs of large tsvectors
+            fields = [f for f in SearchDocument._meta.concrete_fields]
+            columns = ", ".join(f.column for f in fields)
+            with connection.cursor() as cur, cur.cursor.copy(f"COPY {fts.DOC_TABLE} ({columns}) FROM STDIN") as copy:
+                for doc in docs:
+                    copy.write_row([getattr(doc, f.attname) for f in fields])
+        else:
+            SearchDocument.objects.bulk_create(docs, batch_size=1000)
     return waited
 
 

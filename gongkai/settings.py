@@ -197,6 +197,13 @@ TASKS_BACKEND = env_choice("TASKS_BACKEND", "redis" if REDIS_URL else "inline", 
 
 SITE_NAME = env_str("SITE_NAME", "政府信息公开平台")
 
+# Anonymous portal pages are cached whole for this many seconds (0: off); any
+# published change retires them at once (see gongkai/portal/cache.py).
+PORTAL_CACHE_SECONDS = env_int("PORTAL_CACHE_SECONDS", 60, minimum=0)
+# Buffered page views are written every this many views or seconds per process.
+VIEWCOUNT_FLUSH_EVERY = env_int("VIEWCOUNT_FLUSH_EVERY", 200, minimum=1)
+VIEWCOUNT_FLUSH_SECONDS = env_int("VIEWCOUNT_FLUSH_SECONDS", 60, minimum=1)
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

@@ -8,7 +8,7 @@ from gongkai.core import views as core_views
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("a11y/large-text", core_views.large_text, name="large_text"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("office/", include("gongkai.office.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -93,3 +93,13 @@ def _fast_password_hashing(settings: Any) -> None:
     """Production hashes with argon2 (checked in tests/accounts); a fast hasher keeps
     the persona fixture cheap everywhere else."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Any:
+    """Cached pages and counters must not leak from one test's database into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

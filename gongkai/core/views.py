@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from gongkai.core.context_processors import LARGE_TEXT_COOKIE
 
@@ -24,15 +25,35 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "ok", "vendor": connection.vendor})
 
 
-@require_POST
-def large_text(request: HttpRequest) -> HttpResponse:
-    target = request.POST.get("next") or "/"
+def _safe_next(request: HttpRequest, target: str | None) -> str:
+    target = target or "/"
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        target = "/"
-    response = HttpResponseRedirect(target)
-    if request.POST.get("on") == "1":
+        return "/"
+    return target
+
+
+# The language and text-size switches are reader preferences, not changes to any
+# record, so they are plain GET forms: public pages then carry no CSRF token and
+# can be cached whole for every anonymous reader.
+@never_cache
+@require_http_methods(["GET", "POST"])
+def set_language(request: HttpRequest) -> HttpResponse:
+    data = request.POST if request.method == "POST" else request.GET
+    response = HttpResponseRedirect(_safe_next(request, data.get("next")))
+    code = data.get("language", "")
+    if code in {c for c, _ in settings.LANGUAGES}:
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, code, max_age=365 * 86400, samesite="Lax")
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def large_text(request: HttpRequest) -> HttpResponse:
+    data = request.POST if request.method == "POST" else request.GET
+    response = HttpResponseRedirect(_safe_next(request, data.get("next")))
+    if data.get("on") == "1":
         response.set_cookie(LARGE_TEXT_COOKIE, "1", max_age=365 * 86400, samesite="Lax", httponly=True)
     else:
         response.delete_cookie(LARGE_TEXT_COOKIE)

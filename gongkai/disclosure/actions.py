@@ -41,9 +41,11 @@ policy = DisclosureItemPolicy()
 
 def _sync_search(item: DisclosureItem) -> None:
     # The search index changes in the same transaction, so it is never stale.
+    from gongkai.portal import cache
     from gongkai.search import index
 
     index.sync_item(item)
+    after_commit(cache.bump)  # cached public pages show the change once it is committed
 
 
 def _clean_fields(fields: dict[str, Any]) -> dict[str, Any]:

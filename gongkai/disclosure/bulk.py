@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongkai.audit.log import record_many
-from gongkai.core.actions import ActionError, action, snapshot
+from gongkai.core.actions import ActionError, action, after_commit, snapshot
 from gongkai.disclosure.actions import AUDITED, EDITABLE, _clean_fields, next_index_no, policy
 from gongkai.disclosure.models import (
     PUBLICATION_LIMIT_DAYS,
@@ -399,6 +399,9 @@ def import_items(
         index.sync_items(published)
     progress("indexed", total, total)
 
+    from gongkai.portal import cache
+
+    after_commit(cache.bump)
     return ImportResult(
         rows=[
             RowResult(p.row.row, item.pk, item.index_no, item.status, item.late)

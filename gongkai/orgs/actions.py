@@ -9,7 +9,7 @@ from django.db import IntegrityError
 from django.utils.translation import gettext as _
 
 from gongkai.audit.log import record
-from gongkai.core.actions import ActionError, action, authorize, changes, full_clean, snapshot
+from gongkai.core.actions import ActionError, action, after_commit, authorize, changes, full_clean, snapshot
 from gongkai.orgs.codes import normalise_code
 from gongkai.orgs.models import ROLES_COVERING_SUBUNITS, Organisation, OrgKind, Role, RoleAssignment
 from gongkai.orgs.scope import clear_scope_cache
@@ -22,6 +22,12 @@ ORG_FIELDS = (
 
 def _is_platform_admin(actor: Any) -> bool:
     return bool(getattr(actor, "is_superuser", False) and actor.is_active)
+
+
+def _portal_changed() -> None:
+    from gongkai.portal import cache
+
+    after_commit(cache.bump)
 
 
 def _set_path(org: Organisation) -> None:
@@ -58,6 +64,7 @@ def create_organisation(*, actor: Any, parent: Organisation | None, **fields: An
     if actor is not None:
         clear_scope_cache(actor)  # the new unit may lie in the actor's own scope
     record(actor=actor, verb="orgs.create_organisation", obj=org, after=snapshot(org))
+    _portal_changed()
     return org
 
 
@@ -85,6 +92,7 @@ def update_organisation(
     b, a = changes(before, snapshot(org))
     if a:
         record(actor=actor, verb="orgs.update_organisation", obj=org, before=b, after=a, reason=reason)
+        _portal_changed()
     return org
 
 
@@ -113,6 +121,7 @@ def set_organisation_active(
         after={"is_active": active},
         reason=reason,
     )
+    _portal_changed()
     return org
 
 

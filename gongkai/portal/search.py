@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from gongkai.disclosure.models import Genre, ItemKind, Validity
+from gongkai.portal.cache import anonymous_page
 from gongkai.portal.queries import CategoryTree, public_units
 from gongkai.search.query import parse_query, search
 
@@ -30,6 +31,7 @@ def _unit_options(user: Any) -> list[tuple[str, str]]:
 
 
 @require_safe
+@anonymous_page
 def search_page(request: HttpRequest) -> HttpResponse:
     asked = any(request.GET.get(name, "").strip() for name in FIELDS)
     # The "include its units" box: a hidden sub=0 precedes the checkbox's sub=1, the last one counts.

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_safe
 from gongkai.disclosure import viewcounts
 from gongkai.disclosure.models import Genre, ItemKind, ItemStatus, Validity
 from gongkai.orgs.models import Organisation, OrgKind
+from gongkai.portal.cache import anonymous_page
 from gongkai.portal.queries import (
     CategoryTree,
     category_facets,
@@ -68,6 +69,7 @@ def _directory(orgs: list[Organisation]) -> list[tuple[Organisation, list[tuple[
 
 
 @require_safe
+@anonymous_page
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     orgs = list(public_units(user).order_by("path", "sort_order", "name"))
@@ -84,6 +86,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@anonymous_page
 def unit(request: HttpRequest, pk: int) -> HttpResponse:
     org = org_policy.get(request.user, queryset=Organisation.objects.select_related("parent"), pk=pk)
     children = public_units(request.user).filter(parent=org).order_by("sort_order", "name")
@@ -100,6 +103,7 @@ def _choice(request: HttpRequest, name: str, allowed: Any) -> str:
 
 
 @require_safe
+@anonymous_page
 def catalogue(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """目录: the published items of one unit (or of the whole site), browsable by facet."""
     user = request.user
@@ -153,6 +157,14 @@ def catalogue(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @require_safe
 def item(request: HttpRequest, pk: int) -> HttpResponse:
     """One published item or news article; anything else is a 404 (as if it did not exist)."""
+    response = _item_page(request, pk)
+    if request.method == "GET" and response.status_code == 200:  # a HEAD request is not a reader
+        viewcounts.count_view(pk)  # counted on cache hits too
+    return response
+
+
+@anonymous_page
+def _item_page(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     qs = published(user).select_related("organisation", "category__parent", "genre", "superseded_by")
     obj = item_policy.get(user, queryset=qs, pk=pk)
@@ -162,8 +174,6 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
         if obj.kind == ItemKind.ITEM
         else []
     )
-    if request.method == "GET":  # a HEAD request is not a reader
-        viewcounts.count_view(obj.pk)
     return render(request, "portal/item.html", {
         "nav": "news" if obj.kind == ItemKind.NEWS else "catalogue",
         "item": obj,
@@ -176,6 +186,7 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
+@anonymous_page
 def news(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """政务动态: news articles, newest first, for the site or one unit."""
     org = org_policy.get(request.user, pk=pk) if pk is not None else None
@@ -187,6 +198,7 @@ def news(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 @require_safe
+@anonymous_page
 def guide(request: HttpRequest, pk: int) -> HttpResponse:
     """指南: generated from the organisation's own records and contact details (Art. 12)."""
     org = org_policy.get(request.user, pk=pk)

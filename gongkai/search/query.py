@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -260,7 +260,12 @@ def _search_postgresql(
     if query.date_to:
         cond += " AND d.published_on <= %s"
         params.append(query.date_to)
-    total = _rows(f"SELECT count(*) FROM {_DOC} d WHERE {cond}", params)[0][0]
+    with transaction.atomic():
+        # The planner takes a common word for most of the table and would read every tsvector
+        # (3–4 µs a row); the GIN bitmap counts without reading them.
+        with connection.cursor() as cur:
+            cur.execute("SET LOCAL enable_seqscan = off")
+        total = _rows(f"SELECT count(*) FROM {_DOC} d WHERE {cond}", params)[0][0]
     page = [query.per_page, offset]
     window = _window(query)
     if query.sort == "date" or not terms or offset >= window:

@@ -127,9 +127,11 @@ def test_the_index_copies_the_filter_fields(world, catalogue):
 
 
 def _count(user, query) -> tuple[int, int]:
+    """Queries issued (savepoints aside: inside a test's transaction, ``atomic`` makes them) and hits."""
     with CaptureQueriesContext(connection) as ctx:
         page = search(user, query)
-    return len(ctx.captured_queries), len(page.hits)
+    queries = [q for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"]]
+    return len(queries), len(page.hits)
 
 
 @pytest.mark.parametrize("who", ["anonymous", "reviewer"])
@@ -157,17 +159,22 @@ def test_the_number_of_queries_does_not_grow_with_the_page(
             counts[(q, filtered)] = n
     assert counts[("预算", False)] == counts[("拆迁", False)]
     assert counts[("预算", True)] == counts[("拆迁", True)]
-    with django_assert_max_num_queries(counts[("预算", True)]):
+    savepoints = 2 if connection.vendor == "postgresql" else 0
+    with django_assert_max_num_queries(counts[("预算", True)] + savepoints):
         search(world.fresh(getattr(world, who)), SearchQuery(q="预算", category_id=finance.pk, per_page=20))
-    # count + page of ids + page of items; filters are index tokens; published items need no role scope
-    assert counts[("预算", False)] == counts[("预算", True)] == 3
+    # count + page of ids + page of items; filters are index tokens; published items need no role scope.
+    # PostgreSQL: one more, to keep the count on the GIN index.
+    assert (
+        counts[("预算", False)] == counts[("预算", True)] == (4 if connection.vendor == "postgresql" else 3)
+    )
 
 
 def test_an_exact_lookup_costs_one_more_query(world, make_item):
     item = make_item("部门预算", doc_number="攸财发〔2024〕9号")
+    pg = 1 if connection.vendor == "postgresql" else 0
     n, hits = _count(world.anonymous, SearchQuery(q="攸财发〔2024〕9号"))
     assert hits == 1 and n == 2  # the look-up, the page of items
     n, hits = _count(world.anonymous, SearchQuery(q="预算 2024"))
-    assert n == 4  # the look-up found nothing: then count, ids, items
+    assert n == 4 + pg  # the look-up found nothing: then count, ids, items
     n, hits = _count(world.anonymous, SearchQuery(q="预算"))
-    assert n == 3 and hits == 1 and item.pk  # no digit: no look-up
+    assert n == 3 + pg and hits == 1 and item.pk  # no digit: no look-up
