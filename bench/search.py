@@ -23,8 +23,9 @@ index rows are written with ``bulk_create`` — items directly as published,
 index rows built by ``gongkai.search.index.build_document`` from tokens
 segmented in ``--processes`` worker processes (jieba is the bottleneck). On
 SQLite the FTS5 index is built in one pass at the end ('rebuild', as
-``reindex`` does); on PostgreSQL the GIN index is dropped during the load and
-created afterwards, then the tables are VACUUM ANALYZEd.
+``reindex`` does); on PostgreSQL the index rows are loaded with COPY, the GIN
+index is dropped during the load and created afterwards, and the tables are
+VACUUM ANALYZEd. (The index numbers' serials table is not kept up to date.)
 
     .venv/bin/python bench/search.py [--items 1000000] [--processes 2]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/search.py --items 100000
@@ -445,7 +446,10 @@ def _store(job, vendor: str, facets) -> float:
         if vendor == "postgresql":  # COPY: several times faster than INSERTs of large tsvectors
             fields = [f for f in SearchDocument._meta.concrete_fields]
             columns = ", ".join(f.column for f in fields)
-            with connection.cursor() as cur, cur.cursor.copy(f"COPY {fts.DOC_TABLE} ({columns}) FROM STDIN") as copy:
+            with (
+                connection.cursor() as cur,
+                cur.cursor.copy(f"COPY {fts.DOC_TABLE} ({columns}) FROM STDIN") as copy,
+            ):
                 for doc in docs:
                     copy.write_row([getattr(doc, f.attname) for f in fields])
         else:

@@ -3,14 +3,16 @@
 ``search(user, query)`` returns one page of highlighted hits. The index holds
 published items only, and the page's items are checked again with
 ``DisclosureItemPolicy`` (its "view" rule, the one ``visible_to`` filters with)
-so nothing the user may not see is ever shown. A query that is an 索引号 or a 文号 (in any of its usual spellings)
-returns exactly those items, ``exact=True``.
+so nothing the user may not see is ever shown. A query that is an 索引号 or a
+文号 (in any of its usual spellings) returns exactly those items,
+``exact=True``.
 
 Filters are tokens in the full-text index (see ``fts``); newest-first is the
 index's own order. Queries per search, whatever the page size: the exact
-look-up (only when the text contains a digit), the count, the page of ids, and
-the page of items (plus, for staff, the user's role scope: two queries, cached
-on the user).
+look-up (only when the text contains a digit), the count (on PostgreSQL between
+a SET LOCAL and a RESET that keep it on the GIN index), the page of ids, and
+the page of items (plus, for a staff user when an item is not published — a
+stale index — the user's role scope: two queries, cached on the user).
 
 Relevance: bm25 over title (×10), summary/keywords/文号/索引号 (×4) and body
 on SQLite; ``ts_rank`` with weights A/B/C on PostgreSQL — over the newest
@@ -262,10 +264,12 @@ def _search_postgresql(
         params.append(query.date_to)
     with transaction.atomic():
         # The planner takes a common word for most of the table and would read every tsvector
-        # (3–4 µs a row); the GIN bitmap counts without reading them.
+        # (3–4 µs a row); the GIN bitmap counts without reading them. Reset at once, in case the
+        # caller's transaction goes on.
         with connection.cursor() as cur:
             cur.execute("SET LOCAL enable_seqscan = off")
-        total = _rows(f"SELECT count(*) FROM {_DOC} d WHERE {cond}", params)[0][0]
+            total = _rows(f"SELECT count(*) FROM {_DOC} d WHERE {cond}", params)[0][0]
+            cur.execute("RESET enable_seqscan")
     page = [query.per_page, offset]
     window = _window(query)
     if query.sort == "date" or not terms or offset >= window:

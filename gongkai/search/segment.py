@@ -9,17 +9,22 @@ Index tokens, per field, in text order:
 * every **character bigram** of each Han run (``财政预算`` → 财政 政预 预算), and
   the last character of the run on its own (so that any single character has
   a token that starts with it: a one-character query is a prefix query);
-* jieba's search-mode words of three or more characters (财政预算, 财政局,
-  国有土地); its two-character words are already bigrams;
+* jieba's search-mode words (dictionary only, no HMM: faster) of three or more
+  characters (财政预算, 财政局, 国有土地); its two-character words are already
+  bigrams;
 * ASCII (and other non-Han) words and numbers.
 
 Query terms: the query is segmented with jieba (accurate mode) into words;
 single characters between words are dropped (2013年的预算 → 2013, 预算), and a
 run made only of single characters is kept whole. A one-character query is a
-prefix query. Each Han word matches as the *phrase of its bigrams* — i.e. wherever it occurs
-as a substring, even inside a longer word (公开 in 政府信息公开, 预算 in 财政预算,
-拆迁 in 房屋拆迁), whatever jieba made of the document — or as the same jieba
-word, which ranks such documents higher. The terms of a query are AND-ed.
+prefix query. Each Han word matches as the *phrase of its bigrams* — i.e.
+wherever it occurs as a substring, even inside a longer word (公开 in
+政府信息公开, 预算 in 财政预算, 拆迁 in 房屋拆迁), whatever jieba made of the
+document — or as the same jieba word, which ranks such documents higher. The
+terms of a query are AND-ed. Bigrams make matching independent of how jieba
+happened to cut a document: a word matches wherever it occurs, as with
+LIKE '%…%' — coincidences included (生活 in 大学生活动中心, which jieba cuts
+大学生/活动/中心).
 
 jieba's dictionary takes about a second to load; it is loaded once per
 process, on first use (or by :func:`warm_up`).
@@ -31,12 +36,10 @@ import logging
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff\u3007"
 _RUN = re.compile(rf"(?P<han>[{_HAN}]+)|(?P<word>[^\W_{_HAN}]+)")
-_HAN_RUN = re.compile(rf"[{_HAN}]+")
 MAX_TOKEN = 60  # longer "words" (hashes, base64 …) are not indexed
 MAX_QUERY_TERMS = 12
 
@@ -136,7 +139,3 @@ def query_terms(q: str) -> list[Term]:
 def tokens_for_query(q: str) -> list[str]:
     """The query's words (see :func:`query_terms`), lower-cased."""
     return [t.text for t in query_terms(q)]
-
-
-def segment_many(texts: Iterable[str]) -> list[list[str]]:
-    return [tokens_for_index(t) for t in texts]

@@ -339,3 +339,9 @@ def test_filters_combine(world, spread, find):
         c.pk
     ]
     assert find("预算", organisation_id=world.unit_b.pk, kind="item") == []
+
+
+def test_matching_is_by_substring_whatever_jieba_cut(world, make_item, find):
+    item = make_item("大学生活动中心开放公告")  # jieba: 大学生/活动/中心 — no 生活
+    assert find("生活") == [item.pk]  # as LIKE '%生活%' would
+    assert find("预算") == []
