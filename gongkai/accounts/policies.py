@@ -65,6 +65,7 @@ class UserPolicy(Policy):
     model = User
     rules = {
         "view": _self() | _administered() | is_superuser,
+        "view_history": _self() | _administered() | is_superuser,
         "change": _administered(wholly=True) | is_superuser,
         "set_password": _self() | _administered(wholly=True) | is_superuser,
     }

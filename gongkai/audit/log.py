@@ -124,7 +124,12 @@ def verify_job() -> str:
 
 
 def record_many(
-    *, actor: Any, verb: str, objects: list[models.Model], after: list[dict[str, Any]] | None = None, reason: str = ""
+    *,
+    actor: Any,
+    verb: str,
+    objects: list[models.Model],
+    after: list[dict[str, Any]] | None = None,
+    reason: str = "",
 ) -> int:
     """Append one event per object in a single locked pass (bulk paths: imports, demo data)."""
     if not objects:

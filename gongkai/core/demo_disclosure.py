@@ -98,11 +98,15 @@ def _fill(rng: random.Random, pattern: str, org: str) -> str:
 
 
 def _body(rng: random.Random, org: str) -> str:
-    parts = [_fill(rng, s, org).replace("{n:04d}", str(rng.randint(1000, 9999))) for s in rng.sample(SENTENCES, 3)]
+    parts = [
+        _fill(rng, s, org).replace("{n:04d}", str(rng.randint(1000, 9999))) for s in rng.sample(SENTENCES, 3)
+    ]
     return "".join(f"<p>{p}</p>" for p in parts)
 
 
-def generate(county_units: list[tuple[str, str]], townships: list[tuple[str, str]], seed: int = 2013) -> Iterator[DemoItem]:
+def generate(
+    county_units: list[tuple[str, str]], townships: list[tuple[str, str]], seed: int = 2013
+) -> Iterator[DemoItem]:
     """Yield the demo items: (key, full name) pairs for county-level units and townships."""
     rng = random.Random(seed)
     codes = list(TOPICS)
@@ -182,7 +186,13 @@ def load(*, actor, units: dict, county, report=None) -> dict[str, int]:  # type:
     files = []
     for n, item in enumerate(media_items):
         files.append((item, f"现场图片{n + 1}.png", PNG_1x1))
-        files.append((item, f"视频{n + 1}.mp4" if n % 4 == 0 else f"现场图片{n + 1}b.png", MP4_STUB if n % 4 == 0 else PNG_1x1))
+        files.append(
+            (
+                item,
+                f"视频{n + 1}.mp4" if n % 4 == 0 else f"现场图片{n + 1}b.png",
+                MP4_STUB if n % 4 == 0 else PNG_1x1,
+            )
+        )
     report("media", 0, len(files))
     attach_many(actor=actor, files=files)
     report("media", len(files), len(files))

@@ -48,14 +48,33 @@ def _zip_type(data: bytes) -> Sniffed | None:
                     return Sniffed(mime, "document", "ods")
             if "[Content_Types].xml" in names:
                 if any(n.startswith("word/") for n in names):
-                    return Sniffed("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "document", "docx")
+                    return Sniffed(
+                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                        "document",
+                        "docx",
+                    )
                 if any(n.startswith("xl/") for n in names):
-                    return Sniffed("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "document", "xlsx")
+                    return Sniffed(
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        "document",
+                        "xlsx",
+                    )
                 if any(n.startswith("ppt/") for n in names):
-                    return Sniffed("application/vnd.openxmlformats-officedocument.presentationml.presentation", "document", "pptx")
-            return Sniffed("application/zip", "document", "zip") if not any(
-                n.lower().endswith((".exe", ".dll", ".bat", ".cmd", ".js", ".vbs", ".ps1", ".scr", ".msi", ".jar")) for n in names
-            ) else None
+                    return Sniffed(
+                        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                        "document",
+                        "pptx",
+                    )
+            return (
+                Sniffed("application/zip", "document", "zip")
+                if not any(
+                    n.lower().endswith(
+                        (".exe", ".dll", ".bat", ".cmd", ".js", ".vbs", ".ps1", ".scr", ".msi", ".jar")
+                    )
+                    for n in names
+                )
+                else None
+            )
     except zipfile.BadZipFile:
         return None
 
@@ -107,12 +126,15 @@ def check_upload(data: bytes, name: str) -> tuple[Sniffed, str]:
     sniffed = sniff(data)
     if sniffed is None:
         raise ActionError(
-            _("“%(name)s” is not an accepted file type (documents: PDF, Word, Excel, WPS, OFD text; images; MP4/WebM video).")
+            _(
+                "“%(name)s” is not an accepted file type (documents: PDF, Word, Excel, WPS, OFD text; images; MP4/WebM video)."
+            )
             % {"name": name}
         )
     limit = getattr(settings, "UPLOAD_MAX_BYTES", {}).get(sniffed.kind, MAX_SIZES[sniffed.kind])
     if len(data) > limit:
         raise ActionError(
-            _("“%(name)s” is too large (at most %(mb)s MB for this kind of file).") % {"name": name, "mb": limit // MB}
+            _("“%(name)s” is too large (at most %(mb)s MB for this kind of file).")
+            % {"name": name, "mb": limit // MB}
         )
     return sniffed, hashlib.sha256(data).hexdigest()

@@ -34,7 +34,17 @@ from gongkai.workdays.models import ClockKind
 EDITABLE = (
     "kind", "title", "summary", "body", "doc_number", "written_on", "formed_on", "category", "genre", "keywords", "channels",
 )  # fmt: skip
-AUDITED = ("status", "index_no", "title", "doc_number", "formed_on", "published_on", "validity", "category_id", "genre_id")
+AUDITED = (
+    "status",
+    "index_no",
+    "title",
+    "doc_number",
+    "formed_on",
+    "published_on",
+    "validity",
+    "category_id",
+    "genre_id",
+)
 
 policy = DisclosureItemPolicy()
 
@@ -62,7 +72,9 @@ def _clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
         channels = list(dict.fromkeys(out["channels"] or []))
         bad = [c for c in channels if c not in Channel.values]
         if bad:
-            raise ActionError({"channels": [_("Unknown channel: %(names)s") % {"names": ", ".join(map(str, bad))}]})
+            raise ActionError(
+                {"channels": [_("Unknown channel: %(names)s") % {"names": ", ".join(map(str, bad))}]}
+            )
         out["channels"] = channels
     return out
 
@@ -70,9 +82,9 @@ def _clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
 def _check_doc_number(item: DisclosureItem) -> None:
     if not item.doc_number:
         return
-    clash = DisclosureItem.objects.filter(organisation_id=item.organisation_id, doc_number=item.doc_number).exclude(
-        status=ItemStatus.WITHDRAWN
-    )
+    clash = DisclosureItem.objects.filter(
+        organisation_id=item.organisation_id, doc_number=item.doc_number
+    ).exclude(status=ItemStatus.WITHDRAWN)
     if item.pk:
         clash = clash.exclude(pk=item.pk)
     if clash.exists():
@@ -101,7 +113,9 @@ def _save(item: DisclosureItem) -> None:
         with transaction.atomic():
             item.save()
     except IntegrityError as exc:  # a concurrent writer took the same 文号
-        raise ActionError({"doc_number": [_("Another item of this organisation already has this document number.")]}) from exc
+        raise ActionError(
+            {"doc_number": [_("Another item of this organisation already has this document number.")]}
+        ) from exc
 
 
 @action
@@ -140,7 +154,9 @@ def update_item(*, actor: Any, item: DisclosureItem, reason: str = "", **fields:
     _validate(item)
     _save(item)
     if item.formed_on != old_formed and item.clock_id and item.status != ItemStatus.PUBLISHED:
-        clock = reschedule_clock(actor=actor, clock=item.clock, start=item.formed_on, reason="date formed corrected")
+        clock = reschedule_clock(
+            actor=actor, clock=item.clock, start=item.formed_on, reason="date formed corrected"
+        )
         item.due_on = clock.due_date
         item.save(update_fields=["due_on"])
     b, a = changes(before, snapshot(item, AUDITED + ("summary", "keywords", "written_on")))
@@ -175,7 +191,12 @@ def remove_attachment(*, actor: Any, attachment: Attachment) -> None:
     item = attachment.item
     authorize(actor, "edit", item)
     _check_editable(actor, item)
-    record(actor=actor, verb="disclosure.remove_attachment", obj=item, before={"attachment": attachment.pk, "name": attachment.name})
+    record(
+        actor=actor,
+        verb="disclosure.remove_attachment",
+        obj=item,
+        before={"attachment": attachment.pk, "name": attachment.name},
+    )
     stored = attachment.file.name
     storage = attachment.file.storage
     attachment.delete()
@@ -191,7 +212,13 @@ def submit_item(*, actor: Any, item: DisclosureItem) -> DisclosureItem:
     item.status = ItemStatus.SUBMITTED
     item.return_reason = ""
     item.save(update_fields=["status", "return_reason", "updated_at"])
-    record(actor=actor, verb="disclosure.submit_item", obj=item, before={"status": "draft"}, after={"status": "submitted"})
+    record(
+        actor=actor,
+        verb="disclosure.submit_item",
+        obj=item,
+        before={"status": "draft"},
+        after={"status": "submitted"},
+    )
     return item
 
 
@@ -244,7 +271,9 @@ def publish_item(*, actor: Any, item: DisclosureItem, published_on: date | None 
         item.index_no = next_index_no(item.organisation, day.year)[0]
     item.status = ItemStatus.PUBLISHED
     item.published_on = day
-    item.published_at = timezone.now() if day == today else timezone.make_aware(datetime.combine(day, datetime.min.time()))
+    item.published_at = (
+        timezone.now() if day == today else timezone.make_aware(datetime.combine(day, datetime.min.time()))
+    )
     item.published_by = actor if getattr(actor, "is_authenticated", False) else None
     item.return_reason = ""
     if item.clock_id:
@@ -276,7 +305,13 @@ def withdraw_item(*, actor: Any, item: DisclosureItem, reason: str) -> Disclosur
 
 @action
 def change_validity(
-    *, actor: Any, item: DisclosureItem, validity: str, on: date, by_item: DisclosureItem | None = None, reason: str = ""
+    *,
+    actor: Any,
+    item: DisclosureItem,
+    validity: str,
+    on: date,
+    by_item: DisclosureItem | None = None,
+    reason: str = "",
 ) -> DisclosureItem:
     """Mark a published item amended, repealed or expired (or in force again), with the date
     and the amending or repealing item; the original stays published with a banner."""
@@ -293,7 +328,11 @@ def change_validity(
             raise ActionError({"by_item": [_("An item cannot amend or repeal itself.")]})
         if by_item.status != ItemStatus.PUBLISHED:
             raise ActionError({"by_item": [_("The amending or repealing item must be published.")]})
-    before = {"validity": item.validity, "validity_changed_on": item.validity_changed_on, "superseded_by": item.superseded_by_id}
+    before = {
+        "validity": item.validity,
+        "validity_changed_on": item.validity_changed_on,
+        "superseded_by": item.superseded_by_id,
+    }
     item.validity = validity
     item.validity_changed_on = None if validity == Validity.VALID else on
     item.superseded_by = None if validity == Validity.VALID else by_item

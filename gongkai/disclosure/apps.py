@@ -23,8 +23,13 @@ def _seed_vocabularies(sender, using="default", **kwargs):  # type: ignore[no-un
     if not Category.objects.using(using).exists():
         by_code: dict = {}
         for n, (code, name, parent) in enumerate(CATEGORIES):
-            by_code[code] = Category.objects.using(using).create(code=code, name=name, parent=by_code.get(parent), sort_order=n)
+            by_code[code] = Category.objects.using(using).create(
+                code=code, name=name, parent=by_code.get(parent), sort_order=n
+            )
     if not Genre.objects.using(using).exists():
         Genre.objects.using(using).bulk_create(
-            [Genre(code=code, name=name, report_row=row, sort_order=n) for n, (code, name, row) in enumerate(GENRES)]
+            [
+                Genre(code=code, name=name, report_row=row, sort_order=n)
+                for n, (code, name, row) in enumerate(GENRES)
+            ]
         )

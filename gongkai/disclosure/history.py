@@ -32,7 +32,9 @@ def attach_many(*, actor: Any, files: list[tuple[DisclosureItem, str, bytes]]) -
         sniffed, digest = check_upload(data, name)
         if digest not in stored:
             path = f"items/sha256/{digest[:2]}/{digest}.{sniffed.extension}"
-            stored[digest] = path if default_storage.exists(path) else default_storage.save(path, ContentFile(data))
+            stored[digest] = (
+                path if default_storage.exists(path) else default_storage.save(path, ContentFile(data))
+            )
         stem = name.rsplit(".", 1)[0] if "." in name else name
         attachment = Attachment(item=item, name=f"{stem[:140]}.{sniffed.extension}", content_type=sniffed.content_type,
                                 kind=sniffed.kind, size=len(data), sha256=digest)  # fmt: skip
@@ -53,7 +55,7 @@ def import_daily_views(*, actor: Any, counts: Counter[tuple[int, date]], source:
         raise PermissionDenied("only platform administrators import statistics")
     if any(n < 0 for n in counts.values()):
         raise ActionError(_("View counts cannot be negative."))
-    written = viewcounts._write(counts)
+    written = viewcounts.write_counts(counts)
     record(actor=actor, verb="disclosure.import_daily_views", obj=None,
            after={"rows": len(counts), "views": sum(counts.values()), "source": source})  # fmt: skip
     return written

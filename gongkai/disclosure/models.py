@@ -14,7 +14,9 @@ PUBLICATION_LIMIT_DAYS = 20
 class Category(models.Model):
     """主题分类: a tree of subject categories (机构职能, 政策法规, 财政资金 …)."""
 
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     code = models.CharField(_("code"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=100)
     sort_order = models.IntegerField(_("sort order"), default=0)
@@ -45,7 +47,9 @@ class Genre(models.Model):
 
     code = models.CharField(_("code"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=100)
-    report_row = models.CharField(_("annual report row"), max_length=12, choices=ReportRow.choices, blank=True)
+    report_row = models.CharField(
+        _("annual report row"), max_length=12, choices=ReportRow.choices, blank=True
+    )
     sort_order = models.IntegerField(_("sort order"), default=0)
 
     class Meta:
@@ -94,24 +98,44 @@ class DisclosureItem(models.Model):
 
     kind = models.CharField(_("kind"), max_length=8, choices=ItemKind.choices, default=ItemKind.ITEM)
     organisation = models.ForeignKey(
-        "orgs.Organisation", on_delete=models.PROTECT, related_name="disclosure_items", verbose_name=_("publishing organisation")
+        "orgs.Organisation",
+        on_delete=models.PROTECT,
+        related_name="disclosure_items",
+        verbose_name=_("publishing organisation"),
     )
-    status = models.CharField(_("status"), max_length=10, choices=ItemStatus.choices, default=ItemStatus.DRAFT)
-    index_no = models.CharField(_("index number"), max_length=40, unique=True, null=True, blank=True)  # 索引号
+    status = models.CharField(
+        _("status"), max_length=10, choices=ItemStatus.choices, default=ItemStatus.DRAFT
+    )
+    index_no = models.CharField(
+        _("index number"), max_length=40, unique=True, null=True, blank=True
+    )  # 索引号
     title = models.CharField(_("title"), max_length=300)
     summary = models.TextField(_("summary"), blank=True)  # 内容概述
     body = models.TextField(_("body"), blank=True)  # sanitised HTML
-    body_text = models.TextField(editable=False, blank=True)  # plain text of the body, for search and snippets
+    body_text = models.TextField(
+        editable=False, blank=True
+    )  # plain text of the body, for search and snippets
     doc_number = models.CharField(_("document number"), max_length=100, blank=True)  # 文号
     written_on = models.DateField(_("date written"), null=True, blank=True)  # 成文日期
     formed_on = models.DateField(_("date formed or changed"))  # 生成/变更日期
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_on = models.DateField(_("date published"), null=True, blank=True)  # 发布日期
-    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.PROTECT, related_name="items", verbose_name=_("subject category"))
-    genre = models.ForeignKey(Genre, null=True, blank=True, on_delete=models.PROTECT, related_name="items", verbose_name=_("genre"))
+    category = models.ForeignKey(
+        Category,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="items",
+        verbose_name=_("subject category"),
+    )
+    genre = models.ForeignKey(
+        Genre, null=True, blank=True, on_delete=models.PROTECT, related_name="items", verbose_name=_("genre")
+    )
     keywords = models.CharField(_("keywords"), max_length=200, blank=True)  # 主题词
     channels = models.JSONField(_("channels"), default=list, blank=True)
-    validity = models.CharField(_("validity"), max_length=10, choices=Validity.choices, default=Validity.VALID)
+    validity = models.CharField(
+        _("validity"), max_length=10, choices=Validity.choices, default=Validity.VALID
+    )
     validity_changed_on = models.DateField(_("validity changed on"), null=True, blank=True)
     superseded_by = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="supersedes",
@@ -119,11 +143,17 @@ class DisclosureItem(models.Model):
     )  # fmt: skip
     due_on = models.DateField(_("publication due"), null=True, blank=True)
     late = models.BooleanField(_("published late"), null=True, blank=True)
-    clock = models.OneToOneField("workdays.Clock", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    clock = models.OneToOneField(
+        "workdays.Clock", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     view_count = models.PositiveBigIntegerField(_("views"), default=0)
     return_reason = models.TextField(_("reason for returning"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -164,7 +194,9 @@ class IndexSerial(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["organisation", "year"], name="unique_serial_per_org_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "year"], name="unique_serial_per_org_year")
+        ]
 
     def __str__(self) -> str:
         return f"{self.organisation_id}/{self.year}: {self.last}"

@@ -28,6 +28,8 @@ class DisclosureItemPolicy(Policy):
     rules = {
         "view": published | staff_of_unit | platform_admin,
         "view_office": staff_of_unit | platform_admin,
+        # Published items are public, their history (reasons, who did what) is not.
+        "view_history": staff_of_unit | platform_admin,
         "edit": writer | platform_admin,
         "submit": writer | platform_admin,
         "publish": publisher | platform_admin,

@@ -23,7 +23,11 @@ URL_SCHEMES = {"http", "https", "mailto"}
 def sanitise(body: str) -> str:
     """Keep formatting, drop scripts, event handlers, styles and javascript: links."""
     return nh3.clean(
-        body or "", tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel="noopener noreferrer"
+        body or "",
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
     )
 
 

@@ -158,7 +158,7 @@ def flush() -> int:
     if not counts:
         return 0
     try:
-        return _write(counts)
+        return write_counts(counts)
     except Exception:
         _put_back(counts)
         raise
@@ -196,11 +196,13 @@ def _chunks(pairs: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
 def _increment(field: str, key: str, pairs: list[tuple[int, int]]) -> Any:
     """``field + CASE key WHEN id THEN n … END``: one UPDATE adds a different amount to each row."""
     return F(field) + Case(
-        *[When(**{key: pk}, then=Value(n)) for pk, n in pairs], default=Value(0), output_field=models.BigIntegerField()
+        *[When(**{key: pk}, then=Value(n)) for pk, n in pairs],
+        default=Value(0),
+        output_field=models.BigIntegerField(),
     )
 
 
-def _write(counts: Counter[Key]) -> int:
+def write_counts(counts: Counter[Key]) -> int:
     # Views of items deleted meanwhile are dropped (DailyViews has a foreign key).
     existing = set(DisclosureItem.objects.filter(pk__in={i for i, _ in counts}).values_list("pk", flat=True))
     counts = Counter({k: n for k, n in counts.items() if k[0] in existing and n > 0})
@@ -215,7 +217,9 @@ def _write(counts: Counter[Key]) -> int:
         # Make sure each (item, day) row exists, then add to it in place: the increment is
         # done by the database, so concurrent flushers never lose each other's counts.
         DailyViews.objects.bulk_create(
-            [DailyViews(item_id=i, day=d, count=0) for (i, d) in counts], ignore_conflicts=True, batch_size=500
+            [DailyViews(item_id=i, day=d, count=0) for (i, d) in counts],
+            ignore_conflicts=True,
+            batch_size=500,
         )
         for day, per_item in by_day.items():
             for batch in _chunks(sorted(per_item.items())):

@@ -48,7 +48,9 @@ class Organisation(models.Model):
     self_publish = models.BooleanField(
         _("publishes without review"),
         default=False,
-        help_text=_("Clerks of this unit publish disclosure items directly, without the disclosure office's review."),
+        help_text=_(
+            "Clerks of this unit publish disclosure items directly, without the disclosure office's review."
+        ),
     )
     is_active = models.BooleanField(_("active"), default=True)
 

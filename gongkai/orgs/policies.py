@@ -20,6 +20,7 @@ class OrganisationPolicy(Policy):
         "view": field_is("active", "is_active", True) | admin_of_org | is_superuser,
         # The unit's back-office page (its staff and work) is for its own staff.
         "view_office": staff_of_org | is_superuser,
+        "view_history": staff_of_org | is_superuser,
         "change": admin_of_org | is_superuser,
         "add_child": admin_of_org | is_superuser,
         "manage_roles": admin_of_org | is_superuser,

@@ -60,7 +60,11 @@ class ItemsFeed(Feed):
         if obj.org is not None:
             qs = qs.filter(organisation=obj.org)
         # The plain-text body stands in for a missing summary, so it is loaded; the HTML body is not.
-        return qs.select_related("organisation", "category", "genre").defer("body").order_by("-published_at", "-id")[:FEED_SIZE]
+        return (
+            qs.select_related("organisation", "category", "genre")
+            .defer("body")
+            .order_by("-published_at", "-id")[:FEED_SIZE]
+        )
 
     def item_title(self, item: DisclosureItem) -> str:
         # RSS readers treat the title as HTML: escape it (syndication then escapes it for XML).

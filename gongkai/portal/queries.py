@@ -112,7 +112,11 @@ def category_facets(tree: CategoryTree, counts: dict[Any, int], selected: Catego
             [facet(c) for c in node.children if c.count or (selected and selected.pk == c.category.pk)],
         )  # fmt: skip
 
-    return [facet(n) for n in tree.nodes(counts) if n.count or (selected and selected.pk in tree.ids_under(n.category))]
+    return [
+        facet(n)
+        for n in tree.nodes(counts)
+        if n.count or (selected and selected.pk in tree.ids_under(n.category))
+    ]
 
 
 def genre_facets(genres: list[Genre], counts: dict[Any, int], selected: Genre | None) -> list[Facet]:

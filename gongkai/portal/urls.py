@@ -21,8 +21,12 @@ urlpatterns = [
     path("feeds/items.rss", feeds.ItemsFeed(), name="items_rss"),
     path("feeds/items.atom", feeds.ItemsAtomFeed(), name="items_atom"),
     path("feeds/news.rss", feeds.NewsFeed(), name="news_rss"),
-    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "portal:sitemap_section"},
-         name="sitemap"),  # fmt: skip
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "portal:sitemap_section"},
+        name="sitemap",
+    ),  # fmt: skip
     path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
     path("robots.txt", views.robots, name="robots"),
 ]

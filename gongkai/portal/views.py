@@ -79,7 +79,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "nav": "home",
         "sections": _directory(orgs),
         "latest_items": list(for_list(items).order_by("-published_on", "-id")[:HOME_ITEMS]),
-        "latest_news": list(for_list(published(user, ItemKind.NEWS)).order_by("-published_on", "-id")[:HOME_NEWS]),
+        "latest_news": list(
+            for_list(published(user, ItemKind.NEWS)).order_by("-published_on", "-id")[:HOME_NEWS]
+        ),
         "categories": tree.nodes(counts_by(items, "category_id")),
     }
     return render(request, "portal/home.html", context)
@@ -90,8 +92,12 @@ def home(request: HttpRequest) -> HttpResponse:
 def unit(request: HttpRequest, pk: int) -> HttpResponse:
     org = org_policy.get(request.user, queryset=Organisation.objects.select_related("parent"), pk=pk)
     children = public_units(request.user).filter(parent=org).order_by("sort_order", "name")
-    latest = for_list(published(request.user, ItemKind.ITEM).filter(organisation=org)).order_by("-published_on", "-id")
-    news = for_list(published(request.user, ItemKind.NEWS).filter(organisation=org)).order_by("-published_on", "-id")
+    latest = for_list(published(request.user, ItemKind.ITEM).filter(organisation=org)).order_by(
+        "-published_on", "-id"
+    )
+    news = for_list(published(request.user, ItemKind.NEWS).filter(organisation=org)).order_by(
+        "-published_on", "-id"
+    )
     return render(request, "portal/unit.html", {
         "org": org, "children": children, "latest_items": latest[:HOME_ITEMS], "latest_news": news[:5],
     })  # fmt: skip
@@ -112,7 +118,11 @@ def catalogue(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
     base = published(user, ItemKind.ITEM)
     if org is not None:
-        base = base.filter(organisation__path__startswith=org.path) if include_sub else base.filter(organisation=org)
+        base = (
+            base.filter(organisation__path__startswith=org.path)
+            if include_sub
+            else base.filter(organisation=org)
+        )
 
     tree = CategoryTree()
     genres = list(Genre.objects.all())
@@ -168,9 +178,15 @@ def _item_page(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     qs = published(user).select_related("organisation", "category__parent", "genre", "superseded_by")
     obj = item_policy.get(user, queryset=qs, pk=pk)
-    replacement = obj.superseded_by if obj.superseded_by and obj.superseded_by.status == ItemStatus.PUBLISHED else None
+    replacement = (
+        obj.superseded_by if obj.superseded_by and obj.superseded_by.status == ItemStatus.PUBLISHED else None
+    )
     supersedes = (
-        list(published(user).filter(superseded_by=obj).only("pk", "title", "validity", "validity_changed_on", "index_no"))
+        list(
+            published(user)
+            .filter(superseded_by=obj)
+            .only("pk", "title", "validity", "validity_changed_on", "index_no")
+        )
         if obj.kind == ItemKind.ITEM
         else []
     )
@@ -193,7 +209,9 @@ def news(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     qs = published(request.user, ItemKind.NEWS)
     if org is not None:
         qs = qs.filter(organisation=org)
-    page = Paginator(for_list(qs).order_by("-published_on", "-id"), PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(for_list(qs).order_by("-published_on", "-id"), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(request, "portal/news.html", {"nav": "news", "org": org, "page": page})
 
 
@@ -212,7 +230,10 @@ def guide(request: HttpRequest, pk: int) -> HttpResponse:
         node.children = [c for c in node.children if c.count]
     genres = [(g, genre_counts[g.pk]) for g in Genre.objects.all() if genre_counts.get(g.pk)]
     parent = (
-        Organisation.objects.filter(pk=org.parent_id, is_active=True).only("pk", "name", "office_name").first()
+        org_policy.visible_to(request.user)
+        .filter(pk=org.parent_id, is_active=True)
+        .only("pk", "name", "office_name")
+        .first()
         if org.parent_id
         else None
     )

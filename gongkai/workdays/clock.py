@@ -225,7 +225,14 @@ def reschedule_clock(*, actor: Any, clock: Clock, start: date, reason: str) -> C
     before = _state(clock)
     clock.start_date = clock.original_start_date = start
     _refresh(clock)
-    record(actor=actor, verb="workdays.reschedule_clock", obj=clock, before=before, after=_state(clock), reason=reason)
+    record(
+        actor=actor,
+        verb="workdays.reschedule_clock",
+        obj=clock,
+        before=before,
+        after=_state(clock),
+        reason=reason,
+    )
     return clock
 
 

@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _publish(world, title):
-    item = actions.create_item(actor=world.clerk_a, organisation=world.unit_a, title=title, formed_on=date(2025, 9, 1))
+    item = actions.create_item(
+        actor=world.clerk_a, organisation=world.unit_a, title=title, formed_on=date(2025, 9, 1)
+    )
     return actions.publish_item(actor=world.reviewer, item=item)
 
 

@@ -53,9 +53,13 @@ def test_executables_markup_and_unknown_binaries_are_refused(data):
 
 @pytest.mark.django_db
 def test_a_renamed_executable_is_refused_and_nothing_is_stored(world):
-    item = actions.create_item(actor=world.clerk_a, organisation=world.unit_a, title="附件测试", formed_on=date(2025, 9, 1))
+    item = actions.create_item(
+        actor=world.clerk_a, organisation=world.unit_a, title="附件测试", formed_on=date(2025, 9, 1)
+    )
     with pytest.raises(ActionError):
-        actions.add_attachment(actor=world.clerk_a, item=item, name="预算表.pdf", data=b"MZ\x90\x00" + b"\x00" * 200)
+        actions.add_attachment(
+            actor=world.clerk_a, item=item, name="预算表.pdf", data=b"MZ\x90\x00" + b"\x00" * 200
+        )
     with pytest.raises(ActionError):
         actions.add_attachment(actor=world.clerk_a, item=item, name="bomb.docx", data=_bomb())
     assert not Attachment.objects.exists()
@@ -64,7 +68,9 @@ def test_a_renamed_executable_is_refused_and_nothing_is_stored(world):
 @pytest.mark.django_db
 def test_a_pdf_is_stored_under_a_neutral_name(world, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    item = actions.create_item(actor=world.clerk_a, organisation=world.unit_a, title="附件测试", formed_on=date(2025, 9, 1))
+    item = actions.create_item(
+        actor=world.clerk_a, organisation=world.unit_a, title="附件测试", formed_on=date(2025, 9, 1)
+    )
     att = actions.add_attachment(actor=world.clerk_a, item=item, name="../../etc/预算表.exe", data=PDF)
     assert att.content_type == "application/pdf" and att.name.endswith(".pdf") and "/" not in att.name
     assert att.file.name.startswith("items/") and ".." not in att.file.name and att.file.name.endswith(".pdf")

@@ -78,7 +78,9 @@ def test_outsiders_cannot_draft_or_touch_another_units_items(world, who):
 
 
 def test_script_in_the_body_is_removed(world):
-    item = draft(world, body='<p onclick="x()">正文<script>alert(1)</script><a href="javascript:alert(1)">链接</a></p>')
+    item = draft(
+        world, body='<p onclick="x()">正文<script>alert(1)</script><a href="javascript:alert(1)">链接</a></p>'
+    )
     assert "script" not in item.body and "onclick" not in item.body and "javascript" not in item.body
     assert "正文" in item.body_text
 
@@ -113,13 +115,19 @@ def test_bad_input_is_refused_with_a_field_error(world, over, field):
 
 def test_repealing_keeps_the_original_published_with_a_link(world):
     old = actions.publish_item(actor=world.reviewer, item=draft(world, doc_number="攸政发〔2010〕1号"))
-    new = actions.publish_item(actor=world.reviewer, item=draft(world, title="新办法", doc_number="攸政发〔2025〕1号"))
+    new = actions.publish_item(
+        actor=world.reviewer, item=draft(world, title="新办法", doc_number="攸政发〔2025〕1号")
+    )
     actions.change_validity(actor=world.reviewer, item=old, validity=Validity.REPEALED, on=timezone.localdate(),
                             by_item=new, reason="被新办法废止")  # fmt: skip
     old.refresh_from_db()
-    assert old.status == ItemStatus.PUBLISHED and old.validity == Validity.REPEALED and old.superseded_by == new
+    assert (
+        old.status == ItemStatus.PUBLISHED and old.validity == Validity.REPEALED and old.superseded_by == new
+    )
     with pytest.raises(ActionError):
-        actions.change_validity(actor=world.reviewer, item=old, validity=Validity.REPEALED, on=timezone.localdate(), by_item=old)
+        actions.change_validity(
+            actor=world.reviewer, item=old, validity=Validity.REPEALED, on=timezone.localdate(), by_item=old
+        )
 
 
 def test_withdrawal_keeps_the_index_number_and_frees_the_document_number(world):

@@ -25,7 +25,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def test_a_clerk_drafts_a_reviewer_publishes_and_the_public_finds_it(world, live_server, page, tmp_path, settings):
+def test_a_clerk_drafts_a_reviewer_publishes_and_the_public_finds_it(
+    world, live_server, page, tmp_path, settings
+):
     settings.MEDIA_ROOT = tmp_path
     base = live_server.url
     pdf = tmp_path / "预算表.pdf"
@@ -92,7 +94,9 @@ def test_a_repealed_item_shows_its_banner(world, live_server, page):
     new = actions.publish_item(actor=world.reviewer, item=actions.create_item(
         actor=world.clerk_a, organisation=world.unit_a, title="攸县国有土地上房屋征收与补偿办法", formed_on=date(2025, 9, 1),
         doc_number="攸政发〔2025〕9号"))  # fmt: skip
-    actions.change_validity(actor=world.reviewer, item=old, validity=Validity.REPEALED, on=timezone.localdate(), by_item=new)
+    actions.change_validity(
+        actor=world.reviewer, item=old, validity=Validity.REPEALED, on=timezone.localdate(), by_item=new
+    )
     page.goto(f"{live_server.url}/items/{old.pk}/")
     banner = page.locator("main [role=alert], main .banner, main .validity-banner").first
     expect(banner).to_be_visible()

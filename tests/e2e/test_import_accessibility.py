@@ -14,7 +14,9 @@ from tests.e2e.helpers import accessibility_problems, log_in
 pytestmark = pytest.mark.e2e
 
 
-def test_the_import_and_export_pages_are_accessible(axe_page: Any, live_server: Any, world: Any, tmp_path: Any) -> None:
+def test_the_import_and_export_pages_are_accessible(
+    axe_page: Any, live_server: Any, world: Any, tmp_path: Any
+) -> None:
     page, base = axe_page, live_server.url
     log_in(page, base, world.reviewer.username, factories.PASSWORD)
     found = {}

@@ -105,7 +105,9 @@ def test_portal_pages_have_no_wcag_a_aa_violations(
     assert not found, "axe-core violations:\n" + "\n".join(f"== {k}\n{v}" for k, v in found.items())
 
 
-def test_the_banner_and_attachment_work_in_the_browser(page: Page, live_server: Any, world: Any, settings: Any, tmp_path: Any) -> None:
+def test_the_banner_and_attachment_work_in_the_browser(
+    page: Page, live_server: Any, world: Any, settings: Any, tmp_path: Any
+) -> None:
     """With the site's CSP enforced: the repealed item links to its successor, the attachment downloads."""
     settings.MEDIA_ROOT = tmp_path / "media"
     content = _county_content(world)
@@ -123,7 +125,9 @@ def test_the_banner_and_attachment_work_in_the_browser(page: Page, live_server: 
     assert info.value.suggested_filename == "2013年部门预算表.pdf"
 
 
-def test_the_catalogue_reflows_on_a_phone(browser: Any, live_server: Any, world: Any, settings: Any, tmp_path: Any) -> None:
+def test_the_catalogue_reflows_on_a_phone(
+    browser: Any, live_server: Any, world: Any, settings: Any, tmp_path: Any
+) -> None:
     """On a narrow screen the facets stack above the results instead of squeezing them."""
     settings.MEDIA_ROOT = tmp_path / "media"
     _county_content(world)
@@ -131,7 +135,10 @@ def test_the_catalogue_reflows_on_a_phone(browser: Any, live_server: Any, world:
     try:
         page = context.new_page()
         page.goto(f"{live_server.url}/units/{world.unit_a.pk}/catalogue/")
-        facets, results = page.locator("aside.facets").bounding_box(), page.locator("section.results").bounding_box()
+        facets, results = (
+            page.locator("aside.facets").bounding_box(),
+            page.locator("section.results").bounding_box(),
+        )
         assert facets and results and results["y"] >= facets["y"] + facets["height"] - 1
         # Nothing but the table's own scroll region is wider than the screen.
         assert page.evaluate("() => document.documentElement.scrollWidth") <= 375

@@ -152,7 +152,9 @@ def test_a_bad_email_in_the_edit_form_changes_nothing(world, as_):
 def test_users_change_their_own_password_and_stay_signed_in(world, as_):
     client = as_("clerk_a")
     url = f"/office/users/{world.clerk_a.pk}/password/"
-    response = client.post(url, {"current": factories.PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    response = client.post(
+        url, {"current": factories.PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    )
     assert response.status_code == 302
     assert authenticate(username="clerk_a", password=NEW_PASSWORD) is not None
     assert client.get("/office/").status_code == 200
@@ -160,7 +162,9 @@ def test_users_change_their_own_password_and_stay_signed_in(world, as_):
 
 def test_changing_ones_own_password_needs_the_current_one(world, as_):
     url = f"/office/users/{world.clerk_a.pk}/password/"
-    response = as_("clerk_a").post(url, {"current": "not-my-password", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    response = as_("clerk_a").post(
+        url, {"current": "not-my-password", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    )
     assert response.status_code == 200 and "current password is wrong" in errors(response)
     assert authenticate(username="clerk_a", password=factories.PASSWORD) is not None
 
@@ -181,7 +185,9 @@ def test_an_administrator_resets_a_password_without_knowing_it(world, as_):
     ],
 )
 def test_bad_new_passwords_are_refused(world, as_, data, message):
-    response = as_("clerk_a").post(f"/office/users/{world.clerk_a.pk}/password/", {"current": factories.PASSWORD, **data})
+    response = as_("clerk_a").post(
+        f"/office/users/{world.clerk_a.pk}/password/", {"current": factories.PASSWORD, **data}
+    )
     assert response.status_code == 200 and message in errors(response)
     assert authenticate(username="clerk_a", password=factories.PASSWORD) is not None
 

@@ -32,7 +32,10 @@ def test_a_published_items_attachment_downloads_with_safe_headers(world, publish
     assert f"filename*=UTF-8''{quote('2025年部门预算.pdf')}" in disposition
     assert 'filename="attachment-' in disposition  # an ASCII fallback for old clients
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert "sandbox" in response["Content-Security-Policy"] and "default-src 'none'" in response["Content-Security-Policy"]
+    assert (
+        "sandbox" in response["Content-Security-Policy"]
+        and "default-src 'none'" in response["Content-Security-Policy"]
+    )
 
 
 def test_the_item_page_links_the_attachments(world, publish, client):
@@ -73,7 +76,10 @@ def test_a_lost_file_is_a_404_not_a_500(world, publish, client):
         ("report.pdf", "attachment; filename=\"report.pdf\"; filename*=UTF-8''report.pdf"),
         ("预算.pdf", "attachment; filename=\"attachment-7.pdf\"; filename*=UTF-8''%E9%A2%84%E7%AE%97.pdf"),
         ('a"b;c.pdf', "attachment; filename=\"attachment-7.pdf\"; filename*=UTF-8''a%22b%3Bc.pdf"),
-        ("a\r\nSet-Cookie: x.pdf", "attachment; filename=\"attachment-7.pdf\"; filename*=UTF-8''a%0D%0ASet-Cookie%3A%20x.pdf"),
+        (
+            "a\r\nSet-Cookie: x.pdf",
+            "attachment; filename=\"attachment-7.pdf\"; filename*=UTF-8''a%0D%0ASet-Cookie%3A%20x.pdf",
+        ),
     ],
 )
 def test_the_content_disposition_header_is_rfc_5987(name, expected):

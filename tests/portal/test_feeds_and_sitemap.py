@@ -26,7 +26,9 @@ def items(world, publish):
         "b": publish(org=world.unit_b, title="教育局文件"),
         "news": publish(kind="news", title="县长调研"),
         "draft": publish.draft(title="草稿"),
-        "withdrawn": actions.withdraw_item(actor=world.reviewer, item=publish(title="撤回的文件"), reason="错误"),
+        "withdrawn": actions.withdraw_item(
+            actor=world.reviewer, item=publish(title="撤回的文件"), reason="错误"
+        ),
     }
 
 

@@ -26,7 +26,9 @@ def html(response) -> str:
 def test_drafts_submitted_and_withdrawn_items_are_404_for_outsiders(world, publish, client, persona):
     draft = publish.draft(title="草稿文件")
     submitted = actions.submit_item(actor=world.clerk_a, item=publish.draft(title="待审文件"))
-    withdrawn = actions.withdraw_item(actor=world.reviewer, item=publish(title="已撤回文件"), reason="内容有误")
+    withdrawn = actions.withdraw_item(
+        actor=world.reviewer, item=publish(title="已撤回文件"), reason="内容有误"
+    )
     user = getattr(world, persona)
     if user.is_authenticated:
         client.force_login(user)
@@ -103,7 +105,9 @@ def test_amended_and_expired_items_are_marked_too(world, publish, en, validity):
 
 def test_no_link_to_a_repealing_item_that_was_withdrawn_since(world, publish, en):
     old, new = publish(title="旧办法"), publish(title="新办法")
-    actions.change_validity(actor=world.reviewer, item=old, validity=Validity.REPEALED, on=timezone.localdate(), by_item=new)
+    actions.change_validity(
+        actor=world.reviewer, item=old, validity=Validity.REPEALED, on=timezone.localdate(), by_item=new
+    )
     actions.withdraw_item(actor=world.reviewer, item=new, reason="错误")
     page = html(en.get(f"/items/{old.pk}/"))
     assert "This document has been repealed." in page and "新办法" not in page
@@ -141,7 +145,9 @@ def catalogue_items(world, publish):
     publish(category="funds", genre="notice")
     publish(category="procurement", genre="notice")
     repealed = publish(category="procurement", genre="normative")
-    actions.change_validity(actor=world.reviewer, item=repealed, validity=Validity.REPEALED, on=timezone.localdate())
+    actions.change_validity(
+        actor=world.reviewer, item=repealed, validity=Validity.REPEALED, on=timezone.localdate()
+    )
     publish(org=world.unit_b, category="education", genre="notice")
     publish(org=world.county, category="policy-county", genre="normative")
     publish(kind="news", category="news")  # news is not in the catalogue
@@ -183,7 +189,11 @@ def test_catalogue_filters_and_facets_narrow_each_other(world, catalogue_items, 
 
 
 def test_unknown_filter_values_are_ignored_not_errors(world, catalogue_items, en):
-    page = html(en.get(f"/units/{world.unit_a.pk}/catalogue/?category=nope&genre=%3Cx%3E&validity=x&sort=x&page=abc&sub=9"))
+    page = html(
+        en.get(
+            f"/units/{world.unit_a.pk}/catalogue/?category=nope&genre=%3Cx%3E&validity=x&sort=x&page=abc&sub=9"
+        )
+    )
     assert "5 items" in page
 
 
@@ -197,7 +207,14 @@ def test_a_governments_catalogue_can_include_its_units(world, catalogue_items, e
 def test_the_whole_site_catalogue_and_its_rows(world, catalogue_items, en):
     page = html(en.get("/catalogue/"))
     assert "7 items" in page
-    for header in ("Index number", "Title", "Publishing organisation", "Document number", "Date published", "Validity"):
+    for header in (
+        "Index number",
+        "Title",
+        "Publishing organisation",
+        "Document number",
+        "Date published",
+        "Validity",
+    ):
         assert f'<th scope="col">{header}</th>' in page
     assert "<caption" in page and 'class="tag err">Repealed' in page
 
@@ -205,7 +222,9 @@ def test_the_whole_site_catalogue_and_its_rows(world, catalogue_items, en):
 def test_the_catalogue_is_paginated_and_sorted(world, publish, en):
     today = timezone.localdate()
     for n in range(23):
-        publish(title=f"文件{n:02d}", published_on=today - timedelta(days=n), formed_on=today - timedelta(days=40))
+        publish(
+            title=f"文件{n:02d}", published_on=today - timedelta(days=n), formed_on=today - timedelta(days=40)
+        )
     first = html(en.get(f"/units/{world.unit_a.pk}/catalogue/"))
     assert "Items 1–20 of 23" in first and "文件00" in first and "文件22" not in first
     assert "?page=2" in first
@@ -278,7 +297,9 @@ def test_the_unit_page_links_its_catalogue_guide_and_feed(world, publish, en):
 
 def test_robots_txt_points_to_the_sitemap(client, db):
     response = client.get("/robots.txt")
-    assert response.status_code == 200 and "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
+    assert (
+        response.status_code == 200 and "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
+    )
     assert "Disallow: /office/" in response.content.decode()
 
 
@@ -289,7 +310,12 @@ def test_post_is_refused(world, publish, client):
 
 def test_absurd_ids_and_pages_are_404_or_ignored_never_500(world, client):
     huge = "9" * 22
-    for url in (f"/items/{huge}/", f"/units/{huge}/catalogue/", f"/attachments/{huge}/download/", f"/units/{huge}/feeds/items.atom"):
+    for url in (
+        f"/items/{huge}/",
+        f"/units/{huge}/catalogue/",
+        f"/attachments/{huge}/download/",
+        f"/units/{huge}/feeds/items.atom",
+    ):
         assert client.get(url).status_code == 404, url
     assert client.get(f"/catalogue/?page={huge}").status_code == 200
     assert client.get("/news/?page=-1").status_code == 200

@@ -21,7 +21,9 @@ def grow(world, publish, n: int) -> None:
     orgs = [world.unit_a, world.unit_b, world.county]
     for i in range(n):
         item = publish.draft(org=orgs[i % 3], category=CATEGORIES[i % 5], genre=GENRES[i % 3])
-        author = {world.unit_a.pk: world.clerk_a, world.unit_b.pk: world.clerk_b}.get(item.organisation_id, world.reviewer)
+        author = {world.unit_a.pk: world.clerk_a, world.unit_b.pk: world.clerk_b}.get(
+            item.organisation_id, world.reviewer
+        )
         actions.add_attachment(actor=author, item=item, name=f"附件{i}.pdf", data=PDF)
         actions.publish_item(actor=world.reviewer, item=item)
         if i % 3 == 0:
@@ -56,7 +58,9 @@ def count(client, url: str) -> int:
 
 
 @pytest.mark.parametrize("persona", ["anonymous", "clerk_a"])
-def test_portal_pages_do_not_grow_with_the_number_of_items(world, publish, client, persona, django_assert_max_num_queries):
+def test_portal_pages_do_not_grow_with_the_number_of_items(
+    world, publish, client, persona, django_assert_max_num_queries
+):
     if persona != "anonymous":
         client.force_login(getattr(world, persona))
     grow(world, publish, 3)

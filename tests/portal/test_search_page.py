@@ -61,7 +61,10 @@ def test_drafts_and_withdrawn_items_are_never_found(world, publish, en):
 def test_bad_input_is_reported_next_to_the_field_not_a_500(world, en):
     page = html(en.get("/search/?q=x&from=2025-13-45&org=abc"))
     assert 'role="alert"' in page
-    assert 'id="s-from" name="from" value="2025-13-45" aria-invalid="true" aria-describedby="s-from-error"' in page
+    assert (
+        'id="s-from" name="from" value="2025-13-45" aria-invalid="true" aria-describedby="s-from-error"'
+        in page
+    )
     assert 'id="s-from-error"' in page and 'id="s-org-error"' in page
     assert "result" not in page.split("</form>")[1]  # no results under errors
 

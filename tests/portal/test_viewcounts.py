@@ -18,7 +18,11 @@ pytestmark = pytest.mark.django_db
 
 
 def writes(ctx: CaptureQueriesContext) -> list[str]:
-    return [q["sql"] for q in ctx.captured_queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+    return [
+        q["sql"]
+        for q in ctx.captured_queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
 
 
 def views(item: DisclosureItem) -> tuple[int, dict[date, int]]:
@@ -84,7 +88,7 @@ def test_a_failed_flush_keeps_the_counts_for_the_next_one(world, publish, monkey
     def broken(counts: Any) -> int:
         raise RuntimeError("database down")
 
-    monkeypatch.setattr(viewcounts, "_write", broken)
+    monkeypatch.setattr(viewcounts, "write_counts", broken)
     with pytest.raises(RuntimeError):
         viewcounts.flush()
     monkeypatch.undo()
@@ -164,7 +168,7 @@ def test_with_redis_a_failed_flush_puts_the_counts_back(world, publish, redis_ca
     raw, key = redis_cache
     item = publish()
     viewcounts.count_view(item.pk)
-    monkeypatch.setattr(viewcounts, "_write", lambda counts: 1 / 0)
+    monkeypatch.setattr(viewcounts, "write_counts", lambda counts: 1 / 0)
     with pytest.raises(ZeroDivisionError):
         viewcounts.flush()
     monkeypatch.undo()
@@ -172,6 +176,8 @@ def test_with_redis_a_failed_flush_puts_the_counts_back(world, publish, redis_ca
 
 
 def test_a_redis_outage_does_not_break_the_page(world, publish, client, settings):
-    settings.CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
+    settings.CACHES = {
+        "default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    }
     item = publish()
     assert client.get(f"/items/{item.pk}/").status_code == 200

@@ -35,5 +35,7 @@ class Command(BaseCommand):
         width = 30
         filled = int(width * done / total) if total else width
         end = "\n" if done >= total else ""
-        self.stdout.write(f"\r  {stage:<10} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}", ending=end)
+        self.stdout.write(
+            f"\r  {stage:<10} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}", ending=end
+        )
         self.stdout.flush()
