@@ -195,7 +195,7 @@ def test_size_and_row_limits(world, monkeypatch):
     table = read_table(data, "x.csv", max_rows=3)
     with pytest.raises(FileRejected, match="more than 3 rows"):
         list(table.rows)
-    monkeypatch.setattr(imports, "MAX_ROWS", 4)
+    monkeypatch.setattr(imports.tables, "MAX_ROWS", 4)  # read_table's own module
     with pytest.raises(FileRejected, match="more than 4 rows"):
         import_items_file(data, "x.csv", actor=world.reviewer)
     assert not DisclosureItem.objects.exists()
