@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "gongkai.workdays",
     "gongkai.audit",
     "gongkai.disclosure",
+    "gongkai.notifications",
+    "gongkai.applications",
     "gongkai.search",
     "gongkai.portal",
     "gongkai.office",
@@ -190,6 +192,9 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "gongkai@localhost")
+# SMS provider: a dotted path to a class with send(phone, text). The default keeps SMS in the
+# staff-visible outbox only; gongkai.notifications.send.ConsoleSms writes them to the log.
+SMS_BACKEND = env_str("SMS_BACKEND", "gongkai.notifications.send.RecordOnlySms")
 
 # Background tasks: "inline" runs them right after the transaction commits, in
 # process (no extra server); "redis" queues them for `gongkai worker`.

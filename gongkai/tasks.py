@@ -57,6 +57,12 @@ JOBS: dict[str, Job] = {
             "Write buffered page-view counts of disclosure items to the daily counts.",
         ),
         Job(
+            "applications.lapse_overdue",
+            "gongkai.applications.actions.lapse_job",
+            timedelta(hours=1),
+            "Close applications whose correction or fee period passed (deemed withdrawn / abandoned).",
+        ),
+        Job(
             "audit.verify",
             "gongkai.audit.log.verify_job",
             timedelta(hours=24),
