@@ -210,8 +210,9 @@ def submit_item(*, actor: Any, item: DisclosureItem) -> DisclosureItem:
     if item.status != ItemStatus.DRAFT:
         raise ActionError(_("Only a draft can be submitted."))
     item.status = ItemStatus.SUBMITTED
+    item.submitted_at = timezone.now()
     item.return_reason = ""
-    item.save(update_fields=["status", "return_reason", "updated_at"])
+    item.save(update_fields=["status", "submitted_at", "return_reason", "updated_at"])
     record(
         actor=actor,
         verb="disclosure.submit_item",
@@ -232,8 +233,9 @@ def return_item(*, actor: Any, item: DisclosureItem, reason: str) -> DisclosureI
     if not reason.strip():
         raise ActionError({"reason": [_("Give a reason.")]})
     item.status = ItemStatus.DRAFT
+    item.submitted_at = None  # back with the clerk: no longer waiting for review
     item.return_reason = reason.strip()
-    item.save(update_fields=["status", "return_reason", "updated_at"])
+    item.save(update_fields=["status", "submitted_at", "return_reason", "updated_at"])
     record(actor=actor, verb="disclosure.return_item", obj=item, before={"status": "submitted"}, after={"status": "draft"},
            reason=reason)  # fmt: skip
     return item

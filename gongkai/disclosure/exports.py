@@ -248,12 +248,16 @@ ITEM_EXPORT_FIELDS = [
 
 
 def item_columns(fmt: str = "csv") -> list[ExportColumn]:
+    """The columns of the items import format; JSON adds the id and the workflow facts (whether the
+    item was published late, when it was submitted for review), which the tables leave out so that
+    an exported table imports again as it is."""
     columns = [ExportColumn(f, COLUMNS[f]) for f in ITEM_EXPORT_FIELDS]
     if fmt == "json":
         columns = [
             ExportColumn("id", "ID", json_only=True),
             *columns,
             ExportColumn("late", "late", json_only=True),
+            ExportColumn("submitted_at", "submitted_at", json_only=True),
         ]
     return columns
 
@@ -274,7 +278,7 @@ def item_rows(
             item.validity_changed_on, item.keywords, list(item.channels or []), item.summary, item.body,
         ]  # fmt: skip
         if not table:
-            row = [item.pk, *row, item.late]
+            row = [item.pk, *row, item.late, item.submitted_at]
         yield row
 
 

@@ -118,6 +118,8 @@ class DisclosureItem(models.Model):
     doc_number = models.CharField(_("document number"), max_length=100, blank=True)  # 文号
     written_on = models.DateField(_("date written"), null=True, blank=True)  # 成文日期
     formed_on = models.DateField(_("date formed or changed"))  # 生成/变更日期
+    # When the item was last submitted for review; cleared when it is returned to its clerk.
+    submitted_at = models.DateTimeField(_("submitted for review at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_on = models.DateField(_("date published"), null=True, blank=True)  # 发布日期
     category = models.ForeignKey(
