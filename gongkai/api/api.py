@@ -14,6 +14,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from gongkai.accounts.models import TokenScope
+from gongkai.api.applications import router as applications_router
 from gongkai.api.auth import ApiCredentials, require_staff
 from gongkai.api.disclosure import router as items_router
 from gongkai.api.schemas import (
@@ -228,5 +229,6 @@ def calendar_year(request: HttpRequest, year: int) -> Any:
 
 
 api.add_router("/items", items_router)
+api.add_router("/applications", applications_router)
 
 __all__ = ["api", "TokenScope", "get_object_or_404"]

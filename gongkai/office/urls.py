@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from gongkai.office import views, views_import, views_items
 
@@ -55,4 +55,8 @@ urlpatterns = [
     path("items/import/template.<str:fmt>", views_import.item_import_template, name="item_import_template"),
     path("items/export/", views_import.item_export_page, name="item_export_page"),
     path("items/export.<str:fmt>", views_import.item_export, name="item_export"),
+    # applications for disclosure (依申请公开)
+    path("applications/", include("gongkai.office.urls_applications")),
+    # letters, letter templates and the outbox of notices
+    path("letters/", include("gongkai.office.urls_letters")),
 ]

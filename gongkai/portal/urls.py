@@ -1,5 +1,5 @@
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import path
+from django.urls import include, path
 
 from gongkai.portal import downloads, feeds, search, views
 from gongkai.portal.sitemaps import SITEMAPS
@@ -29,4 +29,5 @@ urlpatterns = [
     ),  # fmt: skip
     path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
     path("robots.txt", views.robots, name="robots"),
+    path("", include("gongkai.portal.urls_applications")),
 ]

@@ -1,0 +1,7 @@
+"""Applications for disclosure through the API (staff tokens)."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["applications"])
