@@ -346,7 +346,8 @@ def register_application(
     """An application handed in, posted, faxed or made orally, entered by the office's staff."""
     _check_target(organisation)
     authorize(actor, "handle", Application(organisation=organisation))
-    if channel not in Channel.values or channel == Channel.ONLINE:
+    # Online here means one entered by staff (or migrated) with its dates, e.g. from an older system.
+    if channel not in Channel.values:
         raise ActionError({"channel": _("Choose how the application arrived.")})
     if submitted_on > today():
         raise ActionError({"submitted_on": _("The date cannot be in the future.")})

@@ -91,10 +91,12 @@ def load_demo(*, with_disclosure: bool = True, report: Any = None) -> list[DemoL
         return user
 
     county_admin = staff("county_admin", "县政府办系统管理员", county, Role.ADMIN)
-    staff("ogi_reviewer", "公开办审核员", county, Role.REVIEWER)
+    reviewer = staff("ogi_reviewer", "公开办审核员", county, Role.REVIEWER)
     staff("supervisor", "电子监察员", county, Role.SUPERVISOR)
-    staff("clerk_finance", "财政局信息员", units["财政局"], Role.CLERK)
-    staff("clerk_education", "教育局信息员", units["教育局"], Role.CLERK)
+    clerks = {
+        "财政局": staff("clerk_finance", "财政局信息员", units["财政局"], Role.CLERK),
+        "教育局": staff("clerk_education", "教育局信息员", units["教育局"], Role.CLERK),
+    }
     staff("clerk_wangling", "网岭镇信息员", units["网岭镇"], Role.CLERK)
     window = staff("window_centre", "政务中心窗口人员", units["政务中心"], Role.WINDOW)
     # The government office's clerk also drafts for the county government itself.
@@ -108,6 +110,9 @@ def load_demo(*, with_disclosure: bool = True, report: Any = None) -> list[DemoL
 
         units_by_key = {k: v for k, v in units.items()}
         demo_disclosure.load(actor=admin, units=units_by_key, county=county, report=report)
+        from gongkai.core import demo_applications
+
+        demo_applications.load(units=units, county=county, reviewer=reviewer, clerks=clerks)
     return logins
 
 
