@@ -38,6 +38,7 @@ urlpatterns = [
     path("items/timeliness/", views_items.timeliness, name="item_timeliness"),
     path("items/<int:pk>/", views_items.item_detail, name="item_detail"),
     path("items/<int:pk>/edit/", views_items.item_edit, name="item_edit"),
+    path("items/<int:pk>/preview/", views_items.item_preview, name="item_preview"),
     path("items/<int:pk>/submit/", views_items.item_submit, name="item_submit"),
     path("items/<int:pk>/return/", views_items.item_return, name="item_return"),
     path("items/<int:pk>/publish/", views_items.item_publish, name="item_publish"),

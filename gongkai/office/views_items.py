@@ -8,6 +8,7 @@ onto the form that was sent.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -22,7 +23,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
 
 from gongkai.core.actions import ActionError
 from gongkai.core.files import MB
@@ -32,6 +34,7 @@ from gongkai.disclosure.models import (
     Category,
     Channel,
     DisclosureItem,
+    ItemKind,
     ItemStatus,
     Validity,
 )
@@ -314,6 +317,45 @@ def _detail(request: HttpRequest, item: DisclosureItem, **bound: Any) -> HttpRes
 @staff_required
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, _item(request, pk))
+
+
+@require_safe
+@never_cache
+def item_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The item as the portal's item page will show it once published, under a "not published" banner.
+
+    Rendered with the portal's own item template and the context its view gives it. Only those who
+    may open the item in the back office see it; anyone else, anonymous visitors and citizens
+    included, gets a 404, as for an item that does not exist. Never cached, never indexed. A
+    published item has its real portal page, so the preview sends the reader there.
+    """
+    item = _item(request, pk)
+    if item.status == ItemStatus.PUBLISHED:
+        return redirect("portal:item", pk=item.pk)
+    shown = copy.copy(item)  # placeholders for what publication assigns, never saved
+    if not shown.index_no:
+        shown.index_no = _("(assigned on publication)")
+    if not shown.published_on:
+        shown.published_on = _today()
+    replacement = item.superseded_by if item.superseded_by and item.superseded_by.is_public else None
+    supersedes: list[DisclosureItem] = []
+    if item.kind == ItemKind.ITEM:
+        older = policy.visible_to(request.user, item.supersedes.filter(status=ItemStatus.PUBLISHED))
+        supersedes = list(older.only("pk", "title", "validity", "validity_changed_on", "index_no"))
+    response = render(request, "office/items/preview.html", {
+        # The context of the portal's item page (gongkai.portal.views.item) ...
+        "nav": "news" if item.kind == ItemKind.NEWS else "catalogue",
+        "item": shown,
+        "is_news": item.kind == ItemKind.NEWS,
+        "attachments": list(item.attachments.all()),
+        "replacement": replacement,
+        "supersedes": supersedes,
+        "changed": item.validity != Validity.VALID,
+        # ... and the way back.
+        "office_item": item,
+    })  # fmt: skip
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
 
 def _done(request: HttpRequest, item: DisclosureItem, message: str) -> HttpResponse:
