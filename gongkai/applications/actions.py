@@ -392,7 +392,9 @@ def _receive(actor: Any, app: Application, on: date, *, confirmed_on: date | Non
 
 def _locked(application: Application) -> Application:
     return (
-        Application.objects.select_for_update().select_related("organisation", "clock").get(pk=application.pk)
+        Application.objects.select_for_update(of=("self",))
+        .select_related("organisation", "clock")
+        .get(pk=application.pk)
     )
 
 
