@@ -29,6 +29,7 @@ from django.db.models import CharField, OuterRef, Subquery
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from gongkai.audit.log import record_many
 from gongkai.core.actions import ActionError, action, after_commit, snapshot
@@ -131,7 +132,10 @@ class ImportRejected(ActionError):
         self.errors = sorted(errors, key=lambda e: (e.row is not None, e.row or 0))
         messages = [str(e) for e in self.errors[:MAX_LISTED_ERRORS]]
         if len(self.errors) > MAX_LISTED_ERRORS:
-            messages.append(_("… and %(n)s more problems.") % {"n": len(self.errors) - MAX_LISTED_ERRORS})
+            more = len(self.errors) - MAX_LISTED_ERRORS
+            messages.append(
+                ngettext("… and %(n)s more problem.", "… and %(n)s more problems.", more) % {"n": more}
+            )
         super().__init__(messages)
 
 

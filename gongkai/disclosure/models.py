@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # 2008 Art. 18, 2019 Art. 26: published within 20 working days of being formed or changed.
 PUBLICATION_LIMIT_DAYS = 20
@@ -69,7 +70,7 @@ class ItemKind(models.TextChoices):
 class ItemStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted for review")
-    PUBLISHED = "published", _("Published")
+    PUBLISHED = "published", pgettext_lazy("item status", "Published")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 

@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
@@ -468,7 +469,9 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not files:
         messages.error(request, _("Choose at least one file."))
     elif len(files) > MAX_FILES_PER_UPLOAD:
-        messages.error(request, _("Upload at most %(n)s files at a time.") % {"n": MAX_FILES_PER_UPLOAD})
+        n = MAX_FILES_PER_UPLOAD
+        text = ngettext("Upload at most %(n)s file at a time.", "Upload at most %(n)s files at a time.", n)
+        messages.error(request, text % {"n": n})
         files = []
     for upload in files:
         name = upload.name or "file"
@@ -562,7 +565,10 @@ def item_bulk(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Select at least one item."))
         return redirect(back)
     if len(ids) + len(bad) > MAX_BULK:
-        messages.error(request, _("Select at most %(n)s items at a time.") % {"n": MAX_BULK})
+        text = ngettext(
+            "Select at most %(n)s item at a time.", "Select at most %(n)s items at a time.", MAX_BULK
+        )
+        messages.error(request, text % {"n": MAX_BULK})
         return redirect(back)
     d = form.cleaned_data
     found = {i.pk: i for i in _office_items(request.user).filter(pk__in=ids).select_related("organisation")}
@@ -616,7 +622,8 @@ def timeliness(request: HttpRequest) -> HttpResponse:
         )
     sections = [
         ("overdue", _("Past the limit, not yet published"), overdue[:TIMELINESS_ROWS], len(overdue) > TIMELINESS_ROWS),
-        ("approaching", _("Due within %(n)s working days") % {"n": APPROACHING_DAYS},
+        ("approaching", ngettext("Due within %(n)s working day", "Due within %(n)s working days", APPROACHING_DAYS)
+         % {"n": APPROACHING_DAYS},
          approaching[:TIMELINESS_ROWS], len(approaching) > TIMELINESS_ROWS),
     ]  # fmt: skip
     return render(request, "office/items/timeliness.html", {

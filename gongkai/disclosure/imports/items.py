@@ -18,6 +18,7 @@ from typing import Any
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from gongkai.disclosure.bulk import (
     COLUMNS,
@@ -380,16 +381,19 @@ class ItemsImporter(Importer):
         )  # fmt: skip
         if result is None:
             return [_("The file is valid; nothing was stored (dry run).")]
-        return [
-            _("%(n)s items imported: %(published)s published, %(drafts)s drafts, %(orgs)s organisations.")
-            % {
-                "n": result.created,
-                "published": result.published,
-                "drafts": result.drafts,
-                "orgs": result.organisations,
-            },
-            _("%(n)s published later than 20 working days after being formed.") % {"n": result.late},
-        ]
+        # One count per line, so that each takes its own plural form.
+        counts = [
+            (ngettext("%(n)s item imported.", "%(n)s items imported.", result.created), result.created),
+            (ngettext("%(n)s item published.", "%(n)s items published.", result.published), result.published),
+            (ngettext("%(n)s item stored as a draft.", "%(n)s items stored as drafts.", result.drafts),
+             result.drafts),
+            (ngettext("Items of %(n)s organisation.", "Items of %(n)s organisations.", result.organisations),
+             result.organisations),
+            (ngettext("%(n)s item published later than 20 working days after being formed.",
+                      "%(n)s items published later than 20 working days after being formed.", result.late),
+             result.late),
+        ]  # fmt: skip
+        return [text % {"n": n} for text, n in counts]
 
     def template(self, fmt: str) -> bytes:
         return item_template(fmt)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from gongkai.disclosure.bulk import ImportRejected, RowError
 
@@ -82,7 +83,10 @@ def _limited(rows: Iterator[tuple[int, list[Any]]], max_rows: int) -> Iterator[t
             continue
         count += 1
         if count > max_rows:
-            raise FileRejected(_("The file has more than %(n)s rows.") % {"n": max_rows})
+            raise FileRejected(
+                ngettext("The file has more than %(n)s row.", "The file has more than %(n)s rows.", max_rows)
+                % {"n": max_rows}
+            )
         yield number, [unescape_cell(c) for c in cells]
 
 
