@@ -1,5 +1,23 @@
-"""Back-office URLs: urls_applications (included from office/urls.py under the office namespace)."""
+"""Back-office URLs of applications for disclosure (依申请公开), under /office/applications/.
 
-from django.urls import path  # noqa: F401
+Included from office/urls.py under the "office" namespace. Every step of a case has its own
+URL (``office:application_<step>``), all served by one view that looks the step up.
+"""
 
-urlpatterns: list = []
+from django.urls import path
+
+from gongkai.office import views_applications as views
+
+urlpatterns = [
+    path("", views.application_list, name="application_list"),
+    path("new/", views.application_create, name="application_create"),
+    path("<int:pk>/", views.application_detail, name="application_detail"),
+    path("<int:pk>/registered/", views.application_registered, name="application_registered"),
+    path("<int:pk>/letters/<int:letter_pk>/", views.application_letter, name="application_letter"),
+    path("<int:pk>/documents/<int:document_pk>/", views.application_document, name="application_document"),
+    *[
+        path(f"<int:pk>/{step.name.replace('_', '-')}/", views.application_step, {"step": step.name},
+             name=f"application_{step.name}")
+        for step in views.STEPS
+    ],
+]  # fmt: skip
