@@ -36,11 +36,14 @@ run: install messages
 	@echo ""
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-# Browser tests drive Debian's chromium; CJK fonts make Chinese pages render.
+# Browser tests drive Debian's chromium; CJK fonts make Chinese pages (and PDF letters) render.
+# WeasyPrint's PDF letters need Pango and HarfBuzz's subsetter (without it a CJK font takes seconds to subset).
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 browser-deps:
-	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "noto sans cjk"; then \
-		echo "installing chromium and fonts-noto-cjk"; \
-		$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium fonts-noto-cjk; \
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "noto sans cjk" \
+		|| ! dpkg -s $(PDF_PACKAGES) >/dev/null 2>&1; then \
+		echo "installing chromium, fonts-noto-cjk and $(PDF_PACKAGES)"; \
+		$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium fonts-noto-cjk $(PDF_PACKAGES); \
 	fi
 
 lint: install

@@ -8,4 +8,4 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("Applications for disclosure")
 
     def ready(self) -> None:
-        from gongkai.applications import policies  # noqa: F401
+        from gongkai.applications import policies, policies_templates  # noqa: F401
