@@ -14,13 +14,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from gongkai.applications import fees as feemod
 from gongkai.applications import idcard, letters
@@ -324,9 +326,9 @@ def submit_application(
     app, code = _create(actor=actor, organisation=organisation, channel=Channel.ONLINE, data=data,
                         submitted_at=now, rules=rules, citizen=actor, submission_key=submission_key)  # fmt: skip
     _documents(actor, app, DocumentKind.APPLICANT, documents)
-    _notify(app, _("Application submitted"),
-            _("Your application %(case)s was submitted. The office will confirm receipt; the reply period counts "
-              "from that day. Follow it with the case number and your tracking code.") % {"case": app.case_number})  # fmt: skip
+    _notify(app, N_("Application submitted"),
+            N_("Your application %(case)s was submitted. The office will confirm receipt; the reply period counts "
+              "from that day. Follow it with the case number and your tracking code."), {"case": app.case_number})  # fmt: skip
     return app, code
 
 
@@ -385,9 +387,12 @@ def _receive(actor: Any, app: Application, on: date, *, confirmed_on: date | Non
     record(actor=actor, verb="applications.receive", obj=app, before=before,
            after=snapshot(app, ["status", "received_on", "rule_set"]))  # fmt: skip
     letters.issue(application=app, kind=LetterKind.ACKNOWLEDGEMENT, on=on, actor=actor)
-    _notify(app, _("Application received"),
-            _("Your application %(case)s was received on %(on)s. The reply is due by %(due)s.")
-            % {"case": app.case_number, "on": on.isoformat(), "due": app.clock.due_date.isoformat()})  # fmt: skip
+    _notify(
+        app,
+        N_("Application received"),
+        N_("Your application %(case)s was received on %(on)s. The reply is due by %(due)s."),
+        {"case": app.case_number, "on": on.isoformat(), "due": app.clock.due_date.isoformat()},
+    )
 
 
 def _locked(application: Application) -> Application:
@@ -414,8 +419,18 @@ def _check_date(app: Application, on: date, field: str = "on") -> None:
         raise ActionError({field: _("The date cannot be before the application was received.")})
 
 
-def _notify(app: Application, subject: str, body: str) -> None:
-    notify(obj=app, subject=f"[{app.case_number}] {subject}", body=body, email=app.email, phone=app.phone)
+def _notify(app: Application, subject: str, body: str, params: dict[str, Any] | None = None) -> None:
+    """Tell the applicant, in the platform's language (not the language the staff member browses in)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        subject_text = _(subject)
+        body_text = _(body) % params if params else _(body)
+    notify(
+        obj=app,
+        subject=f"[{app.case_number}] {subject_text}",
+        body=body_text,
+        email=app.email,
+        phone=app.phone,
+    )
 
 
 @action
@@ -528,9 +543,12 @@ def request_correction(
            after={"requested_on": on, "period_days": period_days, "due_on": due_on, "items": items})  # fmt: skip
     letters.issue(application=app, kind=LetterKind.CORRECTION, on=on, actor=actor, items=items.strip(),
                   period_days=period_days, correct_by=due_on)  # fmt: skip
-    _notify(app, _("Please correct your application"),
-            _("Please correct or supplement your application by %(date)s: %(items)s")
-            % {"date": due_on.isoformat(), "items": items.strip()})  # fmt: skip
+    _notify(
+        app,
+        N_("Please correct your application"),
+        N_("Please correct or supplement your application by %(date)s: %(items)s"),
+        {"date": due_on.isoformat(), "items": items.strip()},
+    )
     return correction
 
 
@@ -572,9 +590,12 @@ def submit_correction(
     app.clock.refresh_from_db()
     record(actor=actor, verb="applications.submit_correction", obj=app,
            after={"corrected_on": on, "text": text.strip(), "changed": sorted(fields)})  # fmt: skip
-    _notify(app, _("Correction received"),
-            _("Your correction was received on %(on)s. The reply is now due by %(due)s.")
-            % {"on": on.isoformat(), "due": app.clock.due_date.isoformat()})  # fmt: skip
+    _notify(
+        app,
+        N_("Correction received"),
+        N_("Your correction was received on %(on)s. The reply is now due by %(due)s."),
+        {"on": on.isoformat(), "due": app.clock.due_date.isoformat()},
+    )
     return app
 
 
@@ -688,9 +709,12 @@ def extend_application(
     record(actor=actor, verb="applications.extend", obj=app,
            after={"days": days, "approved_by": approved_by.pk, "due_date": app.clock.due_date}, reason=reason)  # fmt: skip
     letters.issue(application=app, kind=LetterKind.EXTENSION, on=on, actor=actor, reason=reason, days=days)
-    _notify(app, _("Reply period extended"),
-            _("The reply period was extended by %(days)s working days; the reply is due by %(due)s.")
-            % {"days": days, "due": app.clock.due_date.isoformat()})  # fmt: skip
+    _notify(
+        app,
+        N_("Reply period extended"),
+        N_("The reply period was extended by %(days)s working days; the reply is due by %(due)s."),
+        {"days": days, "due": app.clock.due_date.isoformat()},
+    )
     return app
 
 
@@ -839,9 +863,14 @@ def _close(
         letters.issue(application=app, kind=LetterKind.REPLY, on=on, actor=actor, decision=_decision_text(outcome),
                       reply_text=text.strip(), legal_basis=legal_basis.strip() or "《中华人民共和国政府信息公开条例》",
                       how_to_obtain=obtain)  # fmt: skip
-    _notify(app, _("Reply to your application"),
-            _("Your application %(case)s has been answered: %(result)s. See the reply letter on the tracking page.")
-            % {"case": app.case_number, "result": app.get_outcome_display()})  # fmt: skip
+    _notify(
+        app,
+        N_("Reply to your application"),
+        N_(
+            "Your application %(case)s has been answered: %(result)s. See the reply letter on the tracking page."
+        ),
+        {"case": app.case_number, "result": Outcome(app.outcome).label},
+    )
     return app
 
 
@@ -1015,8 +1044,12 @@ def issue_fee_notice(
     letters.issue(application=app, kind=LetterKind.FEE, on=on, actor=actor, fee_basis=basis,
                   fee_rate=feemod.describe_bands(mode), amount=f"{amount:.2f}", instructions=instructions.strip(),
                   payment_days=rules.fee_payment_days, pay_by=pay_by)  # fmt: skip
-    _notify(app, _("Fee notice"), _("A fee of %(amount)s yuan applies; please pay by %(date)s.")
-            % {"amount": f"{amount:.2f}", "date": pay_by.isoformat()})  # fmt: skip
+    _notify(
+        app,
+        N_("Fee notice"),
+        N_("A fee of %(amount)s yuan applies; please pay by %(date)s."),
+        {"amount": f"{amount:.2f}", "date": pay_by.isoformat()},
+    )
     return fee
 
 

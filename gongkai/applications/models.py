@@ -370,6 +370,12 @@ class LetterTemplate(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["organisation", "kind"], name="letter_template_once"),
+            # NULLs are distinct in a unique constraint: the platform's own wording needs its own.
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=models.Q(organisation__isnull=True),
+                name="platform_letter_template_once",
+            ),
         ]
 
     def __str__(self) -> str:

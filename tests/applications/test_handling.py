@@ -180,3 +180,12 @@ def test_outsiders_see_nothing(world, register, person) -> None:
         actions.confirm_receipt(actor=world.clerk_a, application=own)
     with pytest.raises(ActionError):
         actions.withdraw_application(actor=None, application=app, tracking_code="AAAAAAAAAA")
+
+
+def test_notices_to_the_applicant_are_in_the_platforms_language(world, register) -> None:
+    from django.utils import translation
+
+    with translation.override("en"):
+        app = register(date(2025, 9, 26))
+    message = Message.objects.filter(topic=f"applications.application:{app.pk}").last()
+    assert "收到" in message.subject or "受理" in message.subject or "已收到" in message.body, message.subject
