@@ -333,8 +333,6 @@ class ExtendForm(OnForm):
         self.fields["approved_by"].set_objects(approvers, str, None if len(approvers) == 1 else "—")
         if remaining is not None:
             self.fields["days"].help_text = _("At most %(n)s more working days.") % {"n": remaining}
-            if remaining > 0:
-                self.initial.setdefault("days", remaining)
 
 
 class LaterDateForm(OnForm):
