@@ -57,6 +57,7 @@ TRACK_SESSION = "gk_track"  # {case number: tracking code} the visitor has prove
 RECEIPT_SESSION = "gk_apply_receipt"  # the submission key of the last application sent from here
 RECEIPT_SECONDS = 15 * 60  # how long a double-click still finds the first submission's confirmation
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
+MAX_REMEMBERED = 20  # cases one session may hold codes for
 HOUR = 3600
 
 # Documents the applicant may download: the information provided, and their own uploads.
@@ -145,8 +146,9 @@ def _codes(request: HttpRequest) -> dict[str, str]:
 
 def remember_code(request: HttpRequest, case_number: str, code: str) -> None:
     codes = _codes(request)
-    codes[case_number] = code
-    request.session[TRACK_SESSION] = codes
+    codes.pop(case_number, None)
+    codes[case_number] = code  # the newest last; only the last few are kept
+    request.session[TRACK_SESSION] = dict(list(codes.items())[-MAX_REMEMBERED:])
 
 
 def forget_code(request: HttpRequest, case_number: str) -> None:
@@ -214,6 +216,22 @@ def _receipt_cache_key(submission_key: str) -> str:
     return "portal:apply:receipt:" + hashlib.sha256(submission_key.encode()).hexdigest()
 
 
+def _receipt(request: HttpRequest, submission_key: str) -> dict[str, Any] | None:
+    """The confirmation of the application sent with this key, for the session that sent it only."""
+    if not submission_key:
+        return None
+    receipt = cache.get(_receipt_cache_key(submission_key))
+    if not isinstance(receipt, dict) or not request.session.session_key:
+        return None
+    if not secrets.compare_digest(receipt.get("session", ""), _session_tag(request)):
+        return None
+    return receipt
+
+
+def _session_tag(request: HttpRequest) -> str:
+    return hashlib.sha256(f"receipt:{request.session.session_key}".encode()).hexdigest()
+
+
 def _domain_errors(form: ApplicationForm) -> None:
     """With other errors on the form, also show what the action would refuse (ID numbers, postcodes…)."""
     names = actions.APPLICANT_FIELDS
@@ -266,7 +284,7 @@ def apply(request: HttpRequest) -> HttpResponse:
     key = request.POST.get("submission_key", "")
     if not KEY_PATTERN.match(key):
         key = ""
-    elif cache.get(_receipt_cache_key(key)) is not None:
+    elif _receipt(request, key) is not None:
         # The same form again (a double click, a reload): show the first submission's confirmation.
         request.session[RECEIPT_SESSION] = key
         return redirect("portal:apply_done")
@@ -298,7 +316,7 @@ def apply(request: HttpRequest) -> HttpResponse:
             if Application.objects.filter(submission_key=key).exists():
                 # Sent twice at the same moment: the first request is finishing its confirmation.
                 for _attempt in range(30):
-                    if cache.get(_receipt_cache_key(key)) is not None:
+                    if _receipt(request, key) is not None:
                         request.session[RECEIPT_SESSION] = key
                         return redirect("portal:apply_done")
                     time.sleep(0.1)
@@ -307,7 +325,10 @@ def apply(request: HttpRequest) -> HttpResponse:
             else:
                 _put_errors(form, exc)
         else:
+            if not request.session.session_key:
+                request.session.save()
             cache.set(_receipt_cache_key(key), {
+                "session": _session_tag(request),
                 "case_number": app.case_number,
                 "code": code,
                 "organisation": app.organisation.name,
@@ -329,7 +350,7 @@ def apply(request: HttpRequest) -> HttpResponse:
 def apply_done(request: HttpRequest) -> HttpResponse:
     """The confirmation: case number and tracking code, shown this once."""
     key = request.session.get(RECEIPT_SESSION) or ""
-    receipt = cache.get(_receipt_cache_key(key)) if isinstance(key, str) and key else None
+    receipt = _receipt(request, key) if isinstance(key, str) else None
     return render(request, "portal/applications/done.html", {"nav": "apply", "receipt": receipt})
 
 
