@@ -433,7 +433,7 @@ def applicant_summary(app: Application) -> list[tuple[str, str]]:
     return [(str(label), value) for label, value in rows]
 
 
-def steps(app: Application) -> list[tuple[date, str]]:
+def steps(app: Application, letters: list[Any]) -> list[tuple[date, str]]:
     """What has happened so far, from the case's own records (never the internal audit log)."""
     out: list[tuple[date, int, str]] = []
 
@@ -465,7 +465,7 @@ def steps(app: Application) -> list[tuple[date, str]]:
             add(fee.issued_on, _("Fee waived."))
         elif fee.status == FeeStatus.LAPSED and app.outcome == Outcome.OTHER_FEE_UNPAID:
             add(fee.pay_by, _("The fee was not paid in time."))
-    for letter in _letters(app):
+    for letter in letters:
         add(
             letter.issued_on,
             _("Letter sent: %(title)s (%(number)s).") % {"title": letter.title, "number": letter.number},
@@ -490,6 +490,7 @@ def _detail_page(
         else None
     )
     clock = app.clock if app.clock_id else None
+    letters = _letters(app)
     documents = list(app.documents.filter(kind__in=APPLICANT_DOWNLOADS).order_by("uploaded_at", "id"))
     can_withdraw = app.status == Status.PENDING or app.status in OPEN_STATUSES
     correction_form = correction_form or (CorrectionForm() if open_correction else None)
@@ -501,8 +502,8 @@ def _detail_page(
         "by_code": bool(code),
         "clock": clock,
         "explanation": explanation(clock, get_language() or "zh") if clock is not None else "",
-        "steps": steps(app),
-        "letters": _letters(app),
+        "steps": steps(app, letters),
+        "letters": letters,
         "disclosed": [d for d in documents if d.kind == DocumentKind.DISCLOSED],
         "own_documents": [d for d in documents if d.kind != DocumentKind.DISCLOSED],
         "applicant": applicant_summary(app),

@@ -369,3 +369,13 @@ def test_odd_case_numbers_never_fail(world, en):
     for number in ("x" * 300, "%00", "YSQ'--", "..", "ysq2025000001"):
         response = en.get(f"/track/{number}/")
         assert response.status_code == 404, number
+
+
+def test_the_due_date_is_explained_in_the_pages_language(world, submitted):
+    app, code = submitted
+    actions.confirm_receipt(actor=world.reviewer, application=app)
+    app.refresh_from_db()
+    client = Client()  # Chinese, the default
+    look_up(client, app.case_number, code)
+    html = htmlmod.unescape(page(client.get(f"/track/{app.case_number}/")))
+    assert explanation(app.clock, "zh").splitlines()[0] in html
