@@ -38,11 +38,15 @@ from gongkai.office.forms_items import DateInput, MultipleFileInput, Organisatio
 # Uploads above this are refused before they are read into memory (as for items' attachments).
 MAX_UPLOAD_BYTES = 50 * MB
 MAX_FILES = 20
+# All the files of one form together (they are read into memory before the action stores them).
+MAX_TOTAL_BYTES = 100 * MB
 # Results that follow from a missed period (the daily lapse job), never from a decision.
 LAPSE_OUTCOMES = (Outcome.OTHER_NO_CORRECTION, Outcome.OTHER_FEE_UNPAID)
 STAFF_CHANNELS = [(v, label) for v, label in Channel.choices if v != Channel.ONLINE]
 REQUIRED = {"aria-required": "true"}
-FILES_HELP = _("PDF, Word, Excel, WPS or OFD documents or images; at most 50 MB each, at most 20 files.")
+FILES_HELP = _(
+    "PDF, Word, Excel, WPS or OFD documents or images; at most 50 MB each, 20 files and 100 MB in all."
+)
 
 
 def _blank(choices: Iterable[tuple[str, Any]], label: Any = "—") -> list[tuple[str, Any]]:
@@ -86,6 +90,10 @@ class FilesField(forms.FileField):
             raise forms.ValidationError(self.error_messages["required"], code="required")
         if len(uploads) > MAX_FILES:
             raise forms.ValidationError(_("Upload at most %(n)s files at a time.") % {"n": MAX_FILES})
+        if sum(getattr(f, "size", 0) or 0 for f in uploads) > MAX_TOTAL_BYTES:
+            raise forms.ValidationError(
+                _("At most %(mb)s MB in all at a time.") % {"mb": MAX_TOTAL_BYTES // MB}
+            )
         return [read_upload(super(FilesField, self).clean(f, initial)) for f in uploads]
 
 

@@ -36,6 +36,7 @@ from gongkai.applications.models import (
     OPEN_STATUSES,
     Application,
     FeeStatus,
+    LetterKind,
     Status,
 )
 from gongkai.applications.policies import ApplicationPolicy
@@ -347,6 +348,15 @@ class Case:
     @property
     def clock(self) -> Any:
         return self.app.clock if self.app.clock_id else None
+
+    @cached_property
+    def letters(self) -> list[Any]:
+        return list(self.app.letters.all())
+
+    @cached_property
+    def has_reply_letter(self) -> bool:
+        """Replied with a letter (a withdrawal or a lapsed period closes a case without one)."""
+        return any(letter.kind == LetterKind.REPLY for letter in self.letters)
 
     @cached_property
     def corrections(self) -> list[Any]:
@@ -743,7 +753,7 @@ STEPS: list[Step] = [
         name="delivery",
         title=gettext_lazy("Record delivery of the reply"),
         verb="handle",
-        when=lambda c: c.app.status == Status.CLOSED and c.app.replied_on is not None,
+        when=lambda c: c.app.status == Status.CLOSED and c.has_reply_letter,
         form=lambda c, *a, **k: forms.DeliveryForm(*a, **k),
         run=lambda c, f: actions.record_delivery(
             actor=c.user, application=c.app, on=_cd(f)["on"], note=_cd(f)["note"]
@@ -831,7 +841,7 @@ def _detail(request: HttpRequest, app: Application, bound: dict[str, Form] | Non
         "corrections": case.corrections,
         "consultations": case.consultations,
         "fees": case.fees,
-        "letters": list(app.letters.all()),
+        "letters": case.letters,
         "documents": list(app.documents.select_related("uploaded_by")),
         "outbox": list(messages_about(app)[:MAX_MESSAGES]),
         "can_history": case.can("view_history"),

@@ -189,3 +189,11 @@ def test_a_step_that_no_longer_fits_the_state_becomes_a_message(world, as_, app)
     response = client.post(f"/office/applications/{app.pk}/reply/", {"outcome": "open", "reply_type": "r19_public",
                                                                       "text": "again"})  # fmt: skip
     assert "This application is closed." in response.content.decode()
+
+
+def test_too_many_files_are_refused_before_anything_is_stored(world, as_):
+    data = form_data(organisation=world.unit_a.pk)
+    data["documents"] = [SimpleUploadedFile(f"{i}.pdf", PDF) for i in range(21)]
+    response = as_("clerk_a").post("/office/applications/new/", data)
+    assert "Upload at most 20 files at a time." in field_errors(response.content.decode(), "documents")
+    assert Application.objects.count() == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -233,6 +234,7 @@ def test_consultation_fee_and_withdrawal(world, as_, register):
     assert "The withdrawal was recorded." in response.content.decode()
     app.refresh_from_db()
     assert (app.status, app.outcome, app.reply_type) == (Status.CLOSED, "other_3", "r19_withdrawn")
+    assert "Record delivery of the reply" not in response.content.decode()  # no reply letter to deliver
 
 
 def test_a_2008_case_offers_its_own_reply_types_and_no_later_date(world, as_, register):
@@ -290,3 +292,19 @@ def test_a_returned_draft_and_an_added_document(world, as_, register):
     })  # fmt: skip
     assert "“检索记录.pdf” added." in response.content.decode()
     assert app.documents.get().kind == "internal"
+
+
+def test_the_last_day_for_a_correction_notice_is_shown_when_near_or_passed(world, as_, register):
+    client = as_("clerk_a")
+    early = detail(client, register(workdays_ago(1)))
+    assert "correction notice" not in early.split("<h2>")[0] and "Ask for a correction" in early
+    near = detail(client, register(workdays_ago(5)))
+    deadline = actions.correction_notice_deadline(Application.objects.order_by("-pk").first())
+    assert (
+        f"Last day for a correction notice: {deadline.isoformat()}." in near and "2 working days left" in near
+    )
+    passed = detail(client, register(workdays_ago(8)))
+    assert "The period for a correction notice has passed." in passed
+    assert "Ask for a correction" not in passed  # 2019 Art. 30: too late for a notice
+    old = detail(client, register(date(2013, 9, 30)))
+    assert "correction notice" not in old.split("<h2>")[0]  # the 2008 text sets no such limit
