@@ -147,6 +147,14 @@ LOGOUT_REDIRECT_URL = "office:login"
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5, minimum=1)
 LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
 
+# The public application form and tracking look-up, per client address and hour.
+APPLY_THROTTLE_PER_HOUR = env_int("APPLY_THROTTLE_PER_HOUR", 10, minimum=1)
+APPLY_INVALID_PER_HOUR = env_int("APPLY_INVALID_PER_HOUR", 50, minimum=1)
+TRACK_FAILURES_PER_HOUR = env_int("TRACK_FAILURES_PER_HOUR", 20, minimum=1)
+APPLY_MAX_FILES = env_int("APPLY_MAX_FILES", 5, minimum=0)
+APPLY_UPLOAD_MAX_MB = env_int("APPLY_UPLOAD_MAX_MB", 10, minimum=1)
+CAPTCHA_SECONDS = env_int("CAPTCHA_SECONDS", 900, minimum=60)
+
 # Sessions expire after this many idle minutes (renewed on every request).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 60, minimum=5) * 60
 SESSION_SAVE_EVERY_REQUEST = True

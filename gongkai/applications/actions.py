@@ -269,7 +269,10 @@ def _create(
         submitted_at=submitted_at,
         signed_for_on=signed_for_on,
         receipt_note=receipt_note,
-        citizen=citizen if getattr(citizen, "is_authenticated", False) else None,
+        # Only a citizen account keeps a list of its applications; staff entering one are not the applicant.
+        citizen=citizen
+        if getattr(citizen, "is_authenticated", False) and getattr(citizen, "is_citizen", False)
+        else None,
         applicant_key=applicant_key(
             data["id_type"], data["id_number"], data["applicant_name"], data["phone"]
         ),
