@@ -130,6 +130,9 @@ def test_the_happy_path_from_registration_to_the_reply(world, as_):
     reply = app.letters.get(kind="reply")
     page = reviewer.get(f"/office/applications/{app.pk}/letters/{reply.pk}/").content.decode()
     assert reply.number in page and "行政复议" in page
+    assert (
+        f'href="/office/letters/{reply.pk}.docx"' in page and f'href="/office/letters/{reply.pk}.pdf"' in page
+    )
 
     # Documents download as attachments, typed from their content.
     doc = app.documents.get(filename="预算.pdf")
