@@ -127,7 +127,7 @@ def rules_for(received_on: date) -> RuleSet:
     except NotInForce as exc:
         raise ActionError(
             {
-                "received_on": _(
+                "submitted_on": _(
                     "No regulation on disclosure applied before 1 May 2008; check the date of receipt."
                 )
             }
@@ -706,8 +706,11 @@ def extend_application(
         raise ActionError(
             {"on": _("The reply period has already ended; an extension must be decided within it.")}
         )
-    clocks.extend_clock(actor=actor, clock=app.clock, days=days, approved_by=approved_by, approved_on=on,
-                        reason=reason)  # fmt: skip
+    try:
+        clocks.extend_clock(actor=actor, clock=app.clock, days=days, approved_by=approved_by, approved_on=on,
+                            reason=reason)  # fmt: skip
+    except ActionError as exc:  # the clock's refusals are about the days or the reason asked for
+        raise ActionError({"reason" if not reason.strip() else "days": exc.messages}) from exc
     app.clock.refresh_from_db()
     record(actor=actor, verb="applications.extend", obj=app,
            after={"days": days, "approved_by": approved_by.pk, "due_date": app.clock.due_date}, reason=reason)  # fmt: skip
@@ -799,6 +802,10 @@ def draft_reply(
     authorize(actor, "draft", app)
     _require(app, Status.PROCESSING, Status.REVIEW)
     check_reply(app, outcome, reply_type, legal_basis, text)
+    if outcome in (Outcome.OTHER_NO_CORRECTION, Outcome.OTHER_FEE_UNPAID):
+        raise ActionError(
+            {"outcome": _("This result follows from a missed correction or fee period, not a reply.")}
+        )
     app.draft_outcome, app.draft_reply_type = outcome, reply_type
     app.draft_legal_basis, app.draft_text = legal_basis.strip(), text.strip()
     app.drafted_by, app.drafted_at = actor, timezone.now()
