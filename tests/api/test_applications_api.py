@@ -480,7 +480,7 @@ def test_the_supervisor_sees_but_does_not_handle(world, api, token, register):
         ({"applicant_type": "alien"}, "applicant_type"),
         ({"delivery": "post", "address": ""}, "address"),
         ({"submitted_on": (timezone.localdate() + timedelta(days=2)).isoformat()}, "submitted_on"),
-        ({"submitted_on": "2007-01-05"}, "received_on"),
+        ({"submitted_on": "2007-01-05"}, "submitted_on"),
         ({"organisation_id": 999999}, "organisation_id"),
     ],
 )
