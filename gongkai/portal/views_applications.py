@@ -612,6 +612,32 @@ def document(request: HttpRequest, case_number: str, pk: int) -> HttpResponse:
     return response
 
 
+@private_page
+@require_safe
+def letter_file(request: HttpRequest, case_number: str, pk: int, fmt: str) -> HttpResponse:
+    """A letter to the applicant as Word or PDF (the consultation letter goes to the third party only)."""
+    from gongkai.applications import documents as letter_documents
+
+    found = authorised(request, case_number)
+    if found is None or fmt not in letter_documents.CONTENT_TYPES:
+        raise Http404
+    app, _code = found
+    letter = app.letters.filter(pk=pk).exclude(kind=LetterKind.CONSULTATION).first()
+    if letter is None:
+        raise Http404
+    try:
+        data = letter_documents.render(letter, fmt)
+    except letter_documents.PdfUnavailable as exc:
+        return HttpResponse(exc.message, status=503, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(data, content_type=letter_documents.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = content_disposition(
+        letter_documents.filename(letter, fmt), f"letter-{letter.pk}"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = DOWNLOAD_CSP
+    return response
+
+
 # --- 3. a citizen's own applications ---------------------------------------------------------------
 
 
