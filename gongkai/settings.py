@@ -154,6 +154,9 @@ TRACK_FAILURES_PER_HOUR = env_int("TRACK_FAILURES_PER_HOUR", 20, minimum=1)
 APPLY_MAX_FILES = env_int("APPLY_MAX_FILES", 5, minimum=0)
 APPLY_UPLOAD_MAX_MB = env_int("APPLY_UPLOAD_MAX_MB", 10, minimum=1)
 CAPTCHA_SECONDS = env_int("CAPTCHA_SECONDS", 900, minimum=60)
+# Citizen accounts registered on the portal, per client address and hour.
+REGISTER_THROTTLE_PER_HOUR = env_int("REGISTER_THROTTLE_PER_HOUR", 5, minimum=1)
+REGISTER_INVALID_PER_HOUR = env_int("REGISTER_INVALID_PER_HOUR", 30, minimum=1)
 
 # Sessions expire after this many idle minutes (renewed on every request).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 60, minimum=5) * 60
