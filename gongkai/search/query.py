@@ -9,14 +9,17 @@ so nothing the user may not see is ever shown. A query that is an 索引号 or a
 
 Filters are tokens in the full-text index (see ``fts``); newest-first is the
 index's own order. Queries per search, whatever the page size: the exact
-look-up (only when the text contains a digit), the count (on PostgreSQL between
-a SET LOCAL and a RESET that keep it on the GIN index), the page of ids, and
-the page of items (plus, for a staff user when an item is not published — a
-stale index — the user's role scope: two queries, cached on the user).
+look-up (only when the text contains a digit), the page (by relevance: the
+newest ``RANK_WINDOW`` matches with their title and summary tokens, ranked in
+Python, see ``rank``; by date: the page of ids), the count of the matches
+older than those (only when there are more) and the page of items (plus, for
+a staff user when an item is not published — a stale index — the user's role
+scope: two queries, cached on the user).
 
-Relevance: bm25 over title (×10), summary/keywords/文号/索引号 (×4) and body
-on SQLite; ``ts_rank`` with weights A/B/C on PostgreSQL — over the newest
-``RANK_WINDOW`` matches (see below).
+Totals are exact up to what can be paged through (``MAX_PAGE`` pages);
+beyond that the page says "more than" (``total_exact=False``): counting the
+400,000 matches of 公开 exactly would cost more than the whole rest of the
+search.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from django.utils.translation import gettext as _
 
 from gongkai.disclosure.models import DisclosureItem, ItemKind, Validity
 from gongkai.disclosure.policies import DisclosureItemPolicy
-from gongkai.search import fts
+from gongkai.search import fts, rank
 from gongkai.search.highlight import highlight, snippet
 from gongkai.search.index import lookup_key
 from gongkai.search.segment import Term, query_terms
@@ -75,7 +78,7 @@ class SearchHit:
 @dataclass
 class SearchPage:
     hits: list[SearchHit]
-    total: int
+    total: int  # exact, or with total_exact=False: there are more than this many
     page: int
     per_page: int
     num_pages: int
@@ -83,6 +86,7 @@ class SearchPage:
     exact: bool
     query: SearchQuery
     terms: list[str] = field(default_factory=list)  # the words searched for (as segmented)
+    total_exact: bool = True
 
     @property
     def has_previous(self) -> bool:
@@ -224,36 +228,74 @@ def _exact_ids(q: str, query: SearchQuery, facets: list[str]) -> list[int]:
     ]
 
 
-def _search_sqlite(
-    terms: list[Term], facets: list[str], query: SearchQuery, offset: int
-) -> tuple[int, list[int]]:
+def _count_limit(query: SearchQuery) -> int:
+    """Matches are counted up to what can be paged through; beyond, the total is "more than"."""
+    return MAX_PAGE * query.per_page
+
+
+@dataclass
+class _Found:
+    """What a backend found: the page of item ids and the total (exact or a lower bound)."""
+
+    ids: list[int]
+    total: int
+    total_exact: bool = True
+
+
+def _found(ids: list[int], seen: int, rest: int | None, limit: int) -> _Found:
+    """``seen`` matches read, ``rest`` more counted (``None``: none left to count) up to ``limit``."""
+    total = seen + (rest or 0)
+    return _Found(ids, min(total, limit), total <= limit)
+
+
+def _search_sqlite(terms: list[Term], facets: list[str], query: SearchQuery, offset: int) -> _Found:
     f = fts.FTS_TABLE
-    cond, params = f"{f} MATCH %s", [fts.fts5_match(terms, facets)]
-    span = fts.day_range(query.date_from, query.date_to)
-    if span:
-        cond += f" AND {f}.rowid BETWEEN %s AND %s"
-        params += list(span)
-    total = _rows(f"SELECT count(*) FROM {f} WHERE {cond}", params)[0][0]
-    page = [query.per_page, offset]
+    match = fts.fts5_match(terms, facets)
+    lo, hi = fts.day_range(query.date_from, query.date_to) or (None, None)
+
+    def where(upper: int | None = hi) -> tuple[str, list[Any]]:
+        cond, params = f"{f} MATCH %s", [match]
+        if lo is not None:
+            cond += f" AND {f}.rowid >= %s"
+            params.append(lo)
+        if upper is not None:
+            cond += f" AND {f}.rowid <= %s"
+            params.append(upper)
+        return cond, params
+
+    cond, params = where()
+    limit = _count_limit(query)
     window = _window(query)
     if query.sort == "date" or not terms or offset >= window:
         # Newest first is rowid order (see fts.sort_key): read from the index, nothing sorted.
+        keys = [r[0] for r in _rows(
+            f"SELECT rowid FROM {f} WHERE {cond} ORDER BY rowid DESC LIMIT %s OFFSET %s",
+            [*params, query.per_page, offset],
+        )]  # fmt: skip
+        page, seen = keys, offset + len(keys)
+        oldest = keys[-1] if len(keys) == query.per_page else None
+        if not keys and offset:  # past the end: count from the start
+            seen, oldest = 0, (hi if hi is not None else fts.MAX_KEY) + 1
+    else:  # rank the newest ``window`` matches by their title and summary tokens
         rows = _rows(
-            f"SELECT rowid FROM {f} WHERE {cond} ORDER BY rowid DESC LIMIT %s OFFSET %s", params + page
+            f"SELECT w.k, d.title_tokens, d.meta_tokens FROM (SELECT rowid AS k FROM {f} WHERE {cond} "
+            f"ORDER BY rowid DESC LIMIT %s) w JOIN {_DOC} d INDEXED BY {fts.RANK_INDEX} ON d.sort_key = w.k",
+            [*params, window],
         )
-    else:  # rank the newest ``window`` matches
-        weights = ", ".join(map(str, fts.BM25_WEIGHTS))
-        rows = _rows(
-            f"SELECT k FROM (SELECT rowid AS k, bm25({f}, {weights}) AS score FROM {f} WHERE {cond} "
-            "ORDER BY rowid DESC LIMIT %s) ORDER BY score, k DESC LIMIT %s OFFSET %s",
-            params + [window] + page,
-        )
-    return total, [fts.item_id(r[0]) for r in rows]
+        page = rank.order(rows, terms)[offset : offset + query.per_page]
+        seen = len(rows)
+        oldest = min(r[0] for r in rows) if len(rows) == window else None
+    rest = None
+    if oldest is not None:  # count the older matches, as far as the limit
+        cond, params = where(oldest - 1)
+        rest = _rows(
+            f"SELECT count(*) FROM (SELECT 1 FROM {f} WHERE {cond} LIMIT %s)",
+            [*params, max(1, limit - seen + 1)],
+        )[0][0]
+    return _found([fts.item_id(k) for k in page], seen, rest, limit)
 
 
-def _search_postgresql(
-    terms: list[Term], facets: list[str], query: SearchQuery, offset: int
-) -> tuple[int, list[int]]:
+def _search_postgresql(terms: list[Term], facets: list[str], query: SearchQuery, offset: int) -> _Found:
     tsq = fts.tsquery_text(terms, facets)
     cond, params = "d.vector @@ %s::tsquery", [tsq]
     if query.date_from:
@@ -268,7 +310,9 @@ def _search_postgresql(
         # caller's transaction goes on.
         with connection.cursor() as cur:
             cur.execute("SET LOCAL enable_seqscan = off")
-            total = _rows(f"SELECT count(*) FROM {_DOC} d WHERE {cond}", params)[0][0]
+            limit = _count_limit(query)
+            sql = f"SELECT count(*) FROM (SELECT 1 FROM {_DOC} d WHERE {cond} LIMIT %s) d"
+            total = _rows(sql, [*params, limit + 1])[0][0]
             cur.execute("RESET enable_seqscan")
     page = [query.per_page, offset]
     window = _window(query)
@@ -282,10 +326,10 @@ def _search_postgresql(
             "LIMIT %s OFFSET %s"
         )
         rows = _rows(sql, params + [window, tsq] + page)
-    return total, [r[0] for r in rows]
+    return _found([r[0] for r in rows], total, None, limit)
 
 
-def _browse(query: SearchQuery, offset: int) -> tuple[int, list[int]]:
+def _browse(query: SearchQuery, offset: int) -> _Found:
     """No text and no filter but dates: straight from the table, newest first."""
     where, params = "", []
     if query.date_from:
@@ -295,9 +339,11 @@ def _browse(query: SearchQuery, offset: int) -> tuple[int, list[int]]:
         where += " AND d.published_on <= %s"
         params.append(query.date_to)
     base = f"FROM {_DOC} d WHERE 1 = 1{where}"
-    total = _rows(f"SELECT count(*) {base}", params)[0][0]
+    limit = _count_limit(query)
+    total = _rows(f"SELECT count(*) FROM (SELECT 1 {base} LIMIT %s) d", [*params, limit + 1])[0][0]
     sql = f"SELECT d.item_id {base} ORDER BY {_BY_DATE} LIMIT %s OFFSET %s"
-    return total, [r[0] for r in _rows(sql, [*params, query.per_page, offset])]
+    ids = [r[0] for r in _rows(sql, [*params, query.per_page, offset])]
+    return _found(ids, total, None, limit)
 
 
 def search(user: Any, query: SearchQuery) -> SearchPage:
@@ -314,20 +360,19 @@ def search(user: Any, query: SearchQuery) -> SearchPage:
 
     exact = False
     terms: list[Term] = []
-    ids: list[int] = []
-    total = 0
+    found = _Found([], 0)
     exact_ids = _exact_ids(q, query, facets) if q else []
     if exact_ids:
         exact = True
-        total = len(exact_ids)
-        ids = exact_ids[offset : offset + query.per_page]
+        found = _Found(exact_ids[offset : offset + query.per_page], len(exact_ids))
     elif q and not (terms := query_terms(q)):
         pass  # nothing searchable in the text: nothing found
     elif terms or facets:
         backend = _search_postgresql if connection.vendor == "postgresql" else _search_sqlite
-        total, ids = backend(terms, facets, query, offset)
+        found = backend(terms, facets, query, offset)
     else:
-        total, ids = _browse(query, offset)
+        found = _browse(query, offset)
+    ids = found.ids
 
     hits: list[SearchHit] = []
     if ids:
@@ -348,12 +393,13 @@ def search(user: Any, query: SearchQuery) -> SearchPage:
             ))  # fmt: skip
     return SearchPage(
         hits=hits,
-        total=total,
+        total=found.total,
         page=query.page,
         per_page=query.per_page,
-        num_pages=max(1, math.ceil(total / query.per_page)),
+        num_pages=max(1, math.ceil(found.total / query.per_page)),
         took_ms=round((time.perf_counter() - started) * 1000, 2),
         exact=exact,
         query=query,
         terms=[t.text for t in terms],
+        total_exact=found.total_exact,
     )

@@ -16,12 +16,12 @@ Index tokens, per field, in text order:
 
 Query terms: the query is segmented with jieba (accurate mode) into words;
 single characters between words are dropped (2013年的预算 → 2013, 预算), and a
-run made only of single characters is kept whole. A one-character query is a
-prefix query. Each Han word matches as the *phrase of its bigrams* — i.e.
-wherever it occurs as a substring, even inside a longer word (公开 in
-政府信息公开, 预算 in 财政预算, 拆迁 in 房屋拆迁), whatever jieba made of the
-document — or as the same jieba word, which ranks such documents higher. The
-terms of a query are AND-ed. Bigrams make matching independent of how jieba
+run made only of single characters is kept whole; a lone Han character is
+dropped too when the query has other words (2013年 预算 → 2013, 预算). A
+one-character query is a prefix query. Each Han word matches as the *phrase
+of its bigrams* — i.e. wherever it occurs as a substring, even inside a longer
+word (公开 in 政府信息公开, 预算 in 财政预算, 拆迁 in 房屋拆迁), whatever jieba
+made of the document. The terms of a query are AND-ed. Bigrams make matching independent of how jieba
 happened to cut a document: a word matches wherever it occurs, as with
 LIKE '%…%' — coincidences included (生活 in 大学生活动中心, which jieba cuts
 大学生/活动/中心).
@@ -131,6 +131,11 @@ def query_terms(q: str) -> list[Term]:
         # Single characters between words (的, 年, 与 …) are dropped; a run of nothing but
         # single characters is searched as it stands.
         terms.extend(Term(w, True) for w in (words or [run]))
+    # A lone Han character next to other words (the 年 of "2023年 预算", the 县 of "县 预算") is
+    # dropped like those between words: it adds next to nothing, and as a prefix of every token
+    # starting with it, it would cost more than the rest of the query.
+    if any(not (t.han and len(t.text) == 1) for t in terms):
+        terms = [t for t in terms if not (t.han and len(t.text) == 1)]
     seen: set[Term] = set()
     unique = [t for t in terms if not (t in seen or seen.add(t))]
     return unique[:MAX_QUERY_TERMS]

@@ -83,3 +83,17 @@ def test_pagination_keeps_the_filters(world, publish, en):
     assert "kind=item" in link and "sort=date" in link and "q=" in link
     second = html(en.get("/search/" + link.replace("&amp;", "&")))
     assert "Page 2 of 2" in second and second.count('class="hit"') == 3
+
+
+def test_a_total_beyond_the_last_page_reads_more_than(world, publish, en, monkeypatch):
+    from gongkai.search import query as search_query
+
+    monkeypatch.setattr(search_query, "MAX_PAGE", 1)  # 20 a page: totals are counted up to 20
+    for n in range(21):
+        publish(title=f"预算通知{n}")
+    publish(title="教育经费预算")
+    page = html(en.get("/search/?q=预算"))
+    assert "More than 20 results" in page and page.count('class="hit"') == 20
+    assert "Page 1 of" not in page  # the one page that can be reached
+    page = html(en.get("/search/?q=教育"))
+    assert "1 result" in page and "More than" not in page

@@ -222,6 +222,7 @@ def test_pagination(world, make_item):
         assert page.has_previous == (n > 1) and page.has_next == (n < 3)
     assert seen == [i.pk for i in reversed(items)]
     assert run(world, "预算", page=4, per_page=10).hits == []
+    assert run(world, "预算", page=4, per_page=10, sort="date").total == 25  # past the end: still counted
     assert len(run(world, "预算", per_page=1000).hits) == 25  # at most 100 a page, all 25 here
     assert run(world, "预算", per_page=-5).per_page == 1
 
@@ -345,3 +346,48 @@ def test_matching_is_by_substring_whatever_jieba_cut(world, make_item, find):
     item = make_item("大学生活动中心开放公告")  # jieba: 大学生/活动/中心 — no 生活
     assert find("生活") == [item.pk]  # as LIKE '%生活%' would
     assert find("预算") == []
+
+
+# --- totals ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sort", ["relevance", "date"])
+def test_totals_are_exact_as_far_as_one_can_page_then_a_lower_bound(world, make_item, monkeypatch, sort):
+    from gongkai.search import query as search_query
+
+    monkeypatch.setattr(search_query, "MAX_PAGE", 3)  # at most 3 pages of 2: totals counted up to 6
+    monkeypatch.setattr(search_query, "RANK_WINDOW", 2)  # relevance ranks the newest 2, counts the rest
+    items = [make_item(f"第{n}号预算公告", published_on=date(2024, 1, 1 + n)) for n in range(8)]
+    newest_first = [i.pk for i in reversed(items)]
+    for n in (1, 2, 3):
+        page = run(world, "预算", sort=sort, per_page=2, page=n)
+        assert (page.total, page.total_exact, page.num_pages) == (6, False, 3)
+        assert len(page.hits) == 2
+        if sort == "date":
+            assert [h.item.pk for h in page.hits] == newest_first[2 * n - 2 : 2 * n]
+    # Beyond the pages one can reach (the API and the form refuse them; search() answers anyway).
+    assert [h.item.pk for h in run(world, "预算", sort=sort, per_page=2, page=4).hits] == newest_first[6:8]
+    assert run(world, "预算", sort=sort, per_page=2, page=9).total == 6
+
+    withdraw_item(actor=world.reviewer, item=items[0], reason="重复")
+    withdraw_item(actor=world.reviewer, item=items[1], reason="重复")
+    for n in (1, 3, 4):  # exactly 6 left: exact again, whichever page is asked for
+        page = run(world, "预算", sort=sort, per_page=2, page=n)
+        assert (page.total, page.total_exact, page.num_pages) == (6, True, 3)
+    page = run(world, "预算 2024", sort=sort, per_page=2, organisation_id=world.county.pk)
+    assert (page.total, page.total_exact) == (6, True)
+    assert run(world, "预算", sort=sort, per_page=5, date_from=date(2024, 1, 7)).total == 2
+
+
+def test_filters_only_totals_are_capped_too(world, make_item, monkeypatch):
+    from gongkai.search import query as search_query
+
+    monkeypatch.setattr(search_query, "MAX_PAGE", 2)
+    for n in range(5):
+        make_item(f"公告{n}", published_on=date(2024, 1, 1 + n))
+    page = run(world, "", per_page=2)  # no text, no filter: straight from the table
+    assert (page.total, page.total_exact, len(page.hits)) == (4, False, 2)
+    page = run(world, "", per_page=2, organisation_id=world.unit_a.pk)  # a filter: from the index
+    assert (page.total, page.total_exact, len(page.hits)) == (4, False, 2)
+    page = run(world, "", per_page=3, organisation_id=world.unit_a.pk)
+    assert (page.total, page.total_exact) == (5, True)

@@ -36,6 +36,11 @@ def test_query_words_come_from_jieba() -> None:
     assert tokens_for_query("县") == ["县"]
     assert tokens_for_query("拆迁") == ["拆迁"]
     assert tokens_for_query("  ，。！ ") == []
+    # A lone character next to other words is dropped too; on its own, or with other lone
+    # characters only, it is kept.
+    assert tokens_for_query("2013年 预算") == ["2013", "预算"]
+    assert tokens_for_query("县 预算") == ["预算"]
+    assert tokens_for_query("县 乡") == ["县", "乡"]
 
 
 def test_query_terms_are_unique_and_bounded() -> None:

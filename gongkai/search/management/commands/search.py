@@ -34,7 +34,8 @@ class Command(BaseCommand):
             from django.contrib.auth.models import AnonymousUser
 
             page = search(AnonymousUser(), SearchQuery(q=opts["text"], sort=opts["sort"]))
-            self.stdout.write(f"{page.total} results ({page.took_ms} ms){' exact' if page.exact else ''}")
+            total = page.total if page.total_exact else f"more than {page.total}"
+            self.stdout.write(f"{total} results ({page.took_ms} ms){' exact' if page.exact else ''}")
             for hit in page.hits:
                 item = hit.item
                 self.stdout.write(f"{item.published_on}  {item.index_no or '-'}  {item.title}")
