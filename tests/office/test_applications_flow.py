@@ -144,8 +144,8 @@ def test_the_happy_path_from_registration_to_the_reply(world, as_):
     )
     assert b"".join(response.streaming_content) == PDF
 
-    # Messages to the applicant and the history.
-    assert "Reply to your application" in body and "liming@example.com" in body
+    # Messages to the applicant (in the platform's language, not the staff's) and the history.
+    assert "您的申请已答复" in body and "liming@example.com" in body
     history = re.search(r'href="(/office/history/\d+/\d+/)"', body).group(1)
     page = reviewer.get(history).content.decode()
     assert "applications.close" in page and "applications.extend" in page
