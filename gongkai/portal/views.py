@@ -23,11 +23,14 @@ from gongkai.orgs.models import Organisation, OrgKind
 from gongkai.portal.cache import anonymous_page
 from gongkai.portal.queries import (
     CategoryTree,
+    FacetCounts,
+    as_rows,
     category_facets,
     counts_by,
     for_list,
     genre_facets,
     item_policy,
+    link_facets,
     org_policy,
     public_units,
     published,
@@ -131,19 +134,17 @@ def catalogue(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     validity = _choice(request, "validity", Validity.values)
     sort = _choice(request, "sort", SORTS) or "newest"
 
-    by_category = base.filter(category_id__in=tree.ids_under(category)) if category else base
-    by_genre = base.filter(genre=genre) if genre else base
-    # Each facet counts the items the other filters leave, so every count is what a click gives.
-    category_counts = counts_by(by_genre.filter(validity=validity) if validity else by_genre, "category_id")
-    genre_counts = counts_by(by_category.filter(validity=validity) if validity else by_category, "genre_id")
-    validity_counts = counts_by(by_category.filter(genre=genre) if genre else by_category, "validity")
-
-    qs = by_category
+    under = tree.ids_under(category) if category else None
+    counts = FacetCounts.of(base, set(under) if under else None, genre.pk if genre else None, validity)
+    qs = base.filter(category_id__in=under) if category else base
     if genre:
         qs = qs.filter(genre=genre)
     if validity:
         qs = qs.filter(validity=validity)
-    page = Paginator(for_list(qs).order_by(*SORTS[sort][1]), PER_PAGE).get_page(request.GET.get("page"))
+    paginator = Paginator(for_list(qs).order_by(*SORTS[sort][1]), PER_PAGE)
+    paginator.count = counts.total  # known already: no count query
+    page = paginator.get_page(request.GET.get("page"))
+    rows = as_rows(page.object_list)
 
     return render(request, "portal/catalogue.html", {
         "nav": "catalogue",
@@ -151,15 +152,16 @@ def catalogue(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         "include_sub": include_sub,
         "offer_sub": org is not None and org.kind == OrgKind.GOVERNMENT,
         "page": page,
+        "rows": rows,
         "category": category,
         "genre": genre,
         "validity": validity,
         "validity_label": Validity(validity).label if validity else "",
         "sort": sort,
         "sorts": [(key, label) for key, (label, _o) in SORTS.items()],
-        "category_facets": category_facets(tree, category_counts, category),
-        "genre_facets": genre_facets(genres, genre_counts, genre),
-        "validity_facets": validity_facets(validity_counts, validity),
+        "category_facets": link_facets(request, "category", category_facets(tree, counts.category, category)),
+        "genre_facets": link_facets(request, "genre", genre_facets(genres, counts.genre, genre)),
+        "validity_facets": link_facets(request, "validity", validity_facets(counts.validity, validity)),
         "filtered": bool(category or genre or validity),
     })  # fmt: skip
 

@@ -319,3 +319,26 @@ def test_absurd_ids_and_pages_are_404_or_ignored_never_500(world, client):
         assert client.get(url).status_code == 404, url
     assert client.get(f"/catalogue/?page={huge}").status_code == 200
     assert client.get("/news/?page=-1").status_code == 200
+
+
+def test_facet_counts_from_one_query_agree_with_a_query_per_facet(world, catalogue_items, publish):
+    from gongkai.disclosure.models import Category, Genre
+    from gongkai.portal.queries import CategoryTree, FacetCounts, counts_by, published
+
+    publish(category=None, genre=None)
+    base = published(world.anonymous, "item")
+    tree = CategoryTree()
+    for category in [None, *Category.objects.filter(code__in=["finance", "budget", "education"])]:
+        under = tree.ids_under(category) if category else None
+        for genre in [None, *Genre.objects.filter(code__in=["notice", "normative"])]:
+            for validity in ("", Validity.VALID, Validity.REPEALED):
+                by_category = base.filter(category_id__in=under) if category else base
+                by_genre = base.filter(genre=genre) if genre else base
+                by_validity = base.filter(validity=validity) if validity else base
+                counts = FacetCounts.of(
+                    base, set(under) if under else None, genre.pk if genre else None, validity
+                )
+                assert counts.category == counts_by(by_genre & by_validity, "category_id")
+                assert counts.genre == counts_by(by_category & by_validity, "genre_id")
+                assert counts.validity == counts_by(by_category & by_genre, "validity")
+                assert counts.total == (by_category & by_genre & by_validity).count()
