@@ -108,10 +108,13 @@ def build_document(
         index_no=lookup_key(item.index_no or ""),
         doc_number=lookup_key(item.doc_number or ""),
     )
+    # Both: the title's and the summary fields' tokens, which relevance scores (see ``rank``).
+    doc.title_tokens, doc.meta_tokens = " ".join(title), " ".join(meta)
     if vendor == "postgresql":
-        doc.vector = fts.tsvector_literal([(title, "A"), (meta, "B"), (body, "C")], facets)
+        months = [fts.month_token(item.published_on)]
+        doc.vector = fts.tsvector_literal([(title, "A"), (meta, "B"), (body, "C")], facets + months)
     else:
-        doc.title_tokens, doc.meta_tokens, doc.body_tokens = " ".join(title), " ".join(meta), " ".join(body)
+        doc.body_tokens = " ".join(body)
     return doc
 
 

@@ -12,8 +12,11 @@ Full text, by database:
   (external content, rowid ``sort_key``, kept in step by triggers; created by
   migration 0001 on SQLite only);
 * PostgreSQL: ``vector`` holds the tsvector built from the same tokens (title
-  weight A, summary/keywords/文号/索引号 B, body C) and the facets (``#o5`` …)
-  under a GIN index; the token columns stay empty.
+  weight A, summary/keywords/文号/索引号 B, body C), the facets (``#o5`` …)
+  and the month of publication (``#m202403``) under a GIN index;
+  ``body_tokens`` stays empty.
+
+On both, ``title_tokens`` and ``meta_tokens`` are what relevance scores (``rank``).
 """
 
 from __future__ import annotations

@@ -7,14 +7,20 @@ so nothing the user may not see is ever shown. A query that is an 索引号 or a
 文号 (in any of its usual spellings) returns exactly those items,
 ``exact=True``.
 
-Filters are tokens in the full-text index (see ``fts``); newest-first is the
-index's own order. Queries per search, whatever the page size: the exact
-look-up (only when the text contains a digit), the page (by relevance: the
-newest ``RANK_WINDOW`` matches with their title and summary tokens, ranked in
-Python, see ``rank``; by date: the page of ids), the count of the matches
-older than those (only when there are more) and the page of items (plus, for
-a staff user when an item is not published — a stale index — the user's role
-scope: two queries, cached on the user).
+Filters are tokens in the full-text index (see ``fts``). Queries per search,
+whatever the page size: the exact look-up (only when the text contains a
+digit); on SQLite, where newest-first is the index's own order, the page (by
+relevance: the newest ``RANK_WINDOW`` matches with their title and summary
+tokens, ranked in Python, see ``rank``; by date: the page of ids) and the count
+of the matches older than those (only when there are more); on PostgreSQL the
+first and last dates, then the matches month by month from the newest (see
+``_search_postgresql``), as many as the page and the count need; then the page
+of items (plus, for a staff user when an item is not published — a stale index
+— the user's role scope: two queries, cached on the user).
+
+PostgreSQL asks for the bigrams of a longer word rather than for them in a
+row (see ``fts.tsquery_text``) and drops, page by page, the rare item that
+holds them apart; its totals count such items.
 
 Totals are exact up to what can be paged through (``MAX_PAGE`` pages);
 beyond that the page says "more than" (``total_exact=False``): counting the
@@ -39,8 +45,8 @@ from gongkai.disclosure.models import DisclosureItem, ItemKind, Validity
 from gongkai.disclosure.policies import DisclosureItemPolicy
 from gongkai.search import fts, rank
 from gongkai.search.highlight import highlight, snippet
-from gongkai.search.index import lookup_key
-from gongkai.search.segment import Term, query_terms
+from gongkai.search.index import item_texts, lookup_key
+from gongkai.search.segment import Term, normalise, query_terms
 
 SORTS = ("relevance", "date")
 MAX_PER_PAGE = 100
@@ -295,38 +301,102 @@ def _search_sqlite(terms: list[Term], facets: list[str], query: SearchQuery, off
     return _found([fts.item_id(k) for k in page], seen, rest, limit)
 
 
+def _month(day: date) -> int:
+    return day.year * 12 + day.month - 1
+
+
 def _search_postgresql(terms: list[Term], facets: list[str], query: SearchQuery, offset: int) -> _Found:
-    tsq = fts.tsquery_text(terms, facets)
-    cond, params = "d.vector @@ %s::tsquery", [tsq]
-    if query.date_from:
-        cond += " AND d.published_on >= %s"
-        params.append(query.date_from)
-    if query.date_to:
-        cond += " AND d.published_on <= %s"
-        params.append(query.date_to)
-    with transaction.atomic():
-        # The planner takes a common word for most of the table and would read every tsvector
-        # (3–4 µs a row); the GIN bitmap counts without reading them. Reset at once, in case the
-        # caller's transaction goes on.
-        with connection.cursor() as cur:
-            cur.execute("SET LOCAL enable_seqscan = off")
-            limit = _count_limit(query)
-            sql = f"SELECT count(*) FROM (SELECT 1 FROM {_DOC} d WHERE {cond} LIMIT %s) d"
-            total = _rows(sql, [*params, limit + 1])[0][0]
-            cur.execute("RESET enable_seqscan")
-    page = [query.per_page, offset]
+    """Newest months first. A GIN bitmap holds every match in the order of the table, and the
+    rows of a word in most documents (公开: most of the table) would all be visited to find the
+    newest; so the newest months are asked for first, a month lexeme (``#m202403``) AND-ed to the
+    query, which the GIN index intersects from the smaller side. Each further slice takes as many
+    months as the rate of matches so far says are needed (at most four times those read); once
+    the rest looks small, or the oldest month is reached, the rest is asked for at once (with the
+    documents without a date). Only as many matches are read as the page and the count need."""
+    limit = _count_limit(query)
     window = _window(query)
-    if query.sort == "date" or not terms or offset >= window:
-        sql = f"SELECT d.item_id FROM {_DOC} d WHERE {cond} ORDER BY {_BY_DATE} LIMIT %s OFFSET %s"
-        rows = _rows(sql, params + page)
-    else:  # rank the newest ``window`` matches only
-        sql = (
-            f"SELECT d.item_id FROM (SELECT d.item_id, d.vector, d.published_on FROM {_DOC} d WHERE {cond} "
-            f"ORDER BY {_BY_DATE} LIMIT %s) d ORDER BY ts_rank(d.vector, %s::tsquery, 1) DESC, {_BY_DATE} "
-            "LIMIT %s OFFSET %s"
-        )
-        rows = _rows(sql, params + [window, tsq] + page)
-    return _found([r[0] for r in rows], total, None, limit)
+    ranked = bool(terms) and query.sort != "date" and offset < window
+    need = window if ranked else offset + query.per_page  # the matches to read, newest first
+    columns = "d.sort_key, d.title_tokens, d.meta_tokens" if ranked else "d.sort_key"
+    dates, date_params = "", []
+    if query.date_from:
+        dates += " AND d.published_on >= %s"
+        date_params.append(query.date_from)
+    if query.date_to:
+        dates += " AND d.published_on <= %s"
+        date_params.append(query.date_to)
+    first, last = _rows(f"SELECT min(d.published_on), max(d.published_on) FROM {_DOC} d", [])[0]
+    if query.date_from and first:
+        first = max(first, query.date_from)
+    if query.date_to and last:
+        last = min(last, query.date_to)
+    top = _month(last) if last else None  # the newest month not read yet
+    bottom = _month(first) if first else None
+
+    found: list[tuple] = []  # newest first
+    counted = 0  # matches counted beyond ``found``
+    months_read = 0
+    with transaction.atomic(), connection.cursor() as cur:
+        # Only the GIN bitmap: a sequential scan or an index scan on the sort key would read the
+        # tsvector of every row to test it (4 µs a row, from TOAST). For this transaction only.
+        cur.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
+        while True:
+            reading = len(found) < need
+            wanted = (need - len(found)) if reading else (limit + 1 - len(found) - counted)
+            if top is None or bottom is None or top < bottom:
+                span = None
+            elif not months_read:
+                span = 2  # the newest month may have only begun
+            else:
+                rate = (len(found) + counted) / months_read
+                left = top - bottom + 1
+                if rate * left <= 2 * (limit + 1):
+                    span = None  # few enough to read at once
+                else:
+                    span = min(4 * months_read, math.ceil(1.25 * wanted / rate) if rate else 4 * months_read)
+            older_than = None
+            if span is not None and top - span + 1 > bottom:
+                months = fts.month_tokens(top - span + 1, top)
+                top -= span
+                months_read += span
+                rest = False
+            elif top is not None and bottom is not None and (dates or top - bottom < 24):
+                # The rest at once, by its months: a date filter leaves the undated out, and the
+                # index then reads those months, not every match of a common word to drop most.
+                months = fts.month_tokens(bottom, top) + ([] if dates else [fts.month_token(None)])
+                rest = True
+                if not months:
+                    break
+            else:  # the rest at once, older than month ``top``, the words being rare
+                months = []
+                if top is not None:
+                    older_than = date((top + 1) // 12, (top + 1) % 12 + 1, 1).toordinal() << 32
+                rest = True
+            cond = f"d.vector @@ %s::tsquery{dates}"
+            params = [fts.tsquery_text(terms, facets, months), *date_params]
+            if older_than is not None:
+                cond += " AND d.sort_key < %s"
+                params.append(older_than)
+            if reading:  # the newest of the slice, and how many it holds
+                rows = _rows(
+                    f"SELECT {columns}, count(*) OVER () FROM {_DOC} d WHERE {cond} ORDER BY d.sort_key DESC "
+                    "LIMIT %s",
+                    [*params, wanted],
+                )
+                found.extend(r[:-1] for r in rows)
+                counted += (rows[0][-1] - len(rows)) if rows else 0
+            else:
+                counted += _rows(
+                    f"SELECT count(*) FROM (SELECT 1 FROM {_DOC} d WHERE {cond} LIMIT %s) d",
+                    [*params, wanted],
+                )[0][0]
+            if rest or len(found) + counted > limit:
+                break
+    if ranked:
+        page = rank.order(found, terms)[offset : offset + query.per_page]
+    else:
+        page = [r[0] for r in found[offset : offset + query.per_page]]
+    return _found([fts.item_id(k) for k in page], len(found), counted or None, limit)
 
 
 def _browse(query: SearchQuery, offset: int) -> _Found:
@@ -344,6 +414,12 @@ def _browse(query: SearchQuery, offset: int) -> _Found:
     sql = f"SELECT d.item_id {base} ORDER BY {_BY_DATE} LIMIT %s OFFSET %s"
     ids = [r[0] for r in _rows(sql, [*params, query.per_page, offset])]
     return _found(ids, total, None, limit)
+
+
+def _holds(item: DisclosureItem, phrases: list[str]) -> bool:
+    """Whether each of the Han words occurs in one of the item's indexed fields."""
+    texts = [normalise(text) for text in item_texts(item)]
+    return all(any(p in text for text in texts) for p in phrases)
 
 
 def search(user: Any, query: SearchQuery) -> SearchPage:
@@ -382,9 +458,14 @@ def search(user: Any, query: SearchQuery) -> SearchPage:
         policy = DisclosureItemPolicy()
         fetched = DisclosureItem.objects.select_related("organisation", "category", "genre").in_bulk(ids)
         items = {pk: item for pk, item in fetched.items() if policy.can(user, "view", item)}
+        # PostgreSQL asked for the bigrams of the longer words, not for them in a row (see
+        # fts.tsquery_text): the rare item holding them apart is dropped here, page by page.
+        phrases = (
+            [t.text for t in terms if t.han and len(t.text) > 2] if connection.vendor == "postgresql" else []
+        )
         for pk in ids:
             item = items.get(pk)
-            if item is None:
+            if item is None or (phrases and not _holds(item, phrases)):
                 continue
             hits.append(SearchHit(
                 item=item,

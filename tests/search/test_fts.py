@@ -35,8 +35,13 @@ def test_fts5_match_quotes_every_token() -> None:
 
 def test_tsquery_quotes_every_lexeme() -> None:
     terms = [Term("财政预算", True), Term("县", True), Term("o'k\\", False)]
-    assert fts.tsquery_text(terms, ["#g4"]) == "('财政' <-> '政预' <-> '预算') & '县':* & 'o''k\\\\' & '#g4'"
+    # Longer words as their bigrams (the phrase is checked on the page, see query.search).
+    assert fts.tsquery_text(terms, ["#g4"]) == "'财政' & '政预' & '预算' & '县':* & 'o''k\\\\' & '#g4'"
     assert fts.tsquery_text([], []) == "'#all'"
+    assert (
+        fts.tsquery_text([], [], fts.month_tokens(2024 * 12 + 10, 2025 * 12))
+        == "('#m202411' | '#m202412' | '#m202501')"
+    )
 
 
 def test_tsvector_weights_positions_and_facets() -> None:

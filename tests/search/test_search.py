@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from gongkai.disclosure.actions import change_validity, update_item, withdraw_item
 from gongkai.disclosure.models import Category, DisclosureItem, Genre
@@ -391,3 +391,48 @@ def test_filters_only_totals_are_capped_too(world, make_item, monkeypatch):
     assert (page.total, page.total_exact, len(page.hits)) == (4, False, 2)
     page = run(world, "", per_page=3, organisation_id=world.unit_a.pk)
     assert (page.total, page.total_exact) == (5, True)
+
+
+def _month(n: int) -> date:
+    return date(2020 + n // 12, n % 12 + 1, 10)
+
+
+@pytest.mark.parametrize("sort", ["relevance", "date"])
+def test_matches_spread_over_years_come_newest_first_and_counted(world, make_item, monkeypatch, sort):
+    # PostgreSQL reads the newest months first, then wider slices, then the rest at once: every
+    # page must be what one query over everything would give.
+    from gongkai.search import query as search_query
+
+    monkeypatch.setattr(search_query, "RANK_WINDOW", 4)
+    dense = [make_item(f"预算公告{n}", published_on=_month(n)) for n in range(0, 40)]  # monthly
+    sparse = [make_item(f"拆迁公告{n}", published_on=_month(n)) for n in range(0, 40, 13)]  # 0, 13, 26, 39
+    for word, items in (("预算", dense), ("拆迁", sparse)):
+        expected = [i.pk for i in reversed(items)]
+        seen = []
+        for n in range(1, 12):
+            page = run(world, word, sort=sort, per_page=4, page=n)
+            assert (page.total, page.total_exact) == (len(items), True)
+            seen += [h.item.pk for h in page.hits]
+        assert sorted(seen) == sorted(expected)
+        if sort == "date":
+            assert seen == expected
+        else:  # the newest four ranked (all alike here: newest first), then the rest newest first
+            assert seen[4:] == expected[4:]
+        window = run(world, word, sort=sort, per_page=4, date_from=_month(13), date_to=_month(26))
+        assert window.total == len([i for i in items if _month(13) <= i.published_on <= _month(26)])
+
+    monkeypatch.setattr(search_query, "MAX_PAGE", 3)  # counted up to 12
+    page = run(world, "预算", sort=sort, per_page=4, page=2)
+    assert (page.total, page.total_exact) == (12, False)
+    assert [h.item.pk for h in page.hits] == [i.pk for i in reversed(dense)][4:8]
+    assert run(world, "预算", sort=sort, per_page=4, organisation_id=world.unit_b.pk).total == 0
+    assert run(world, "", per_page=4, organisation_id=world.unit_a.pk).total == 12
+
+
+def test_a_longer_word_matches_where_its_characters_follow_each_other(world, make_item):
+    real = make_item("财政预算执行情况")
+    apart = make_item("财政局工作", body="行政预案一份；预算另行公布。")  # 财政, 政预, 预算: not in a row
+    page = run(world, "财政预算")
+    assert [h.item.pk for h in page.hits] == [real.pk] and apart.pk
+    # PostgreSQL counts the items holding the bigrams and leaves the impostor off the page.
+    assert page.total == (2 if connection.vendor == "postgresql" else 1)
