@@ -19,7 +19,8 @@ first, with the count) to report the speed-up. Prints ONE JSON line.
 
 The data is NOT created through the actions (a million actions would take
 hours): organisations are created with the actions, but the items and their
-index rows are written with ``bulk_create`` — items directly as published,
+index rows are written with ``bulk_create`` — items directly as published, in
+order of publication (as a catalogue grows; ids and rows follow the dates),
 index rows built by ``gongkai.search.index.build_document`` from tokens
 segmented in ``--processes`` worker processes (jieba is the bottleneck). On
 SQLite the FTS5 index is built in one pass at the end ('rebuild', as
@@ -27,8 +28,9 @@ SQLite the FTS5 index is built in one pass at the end ('rebuild', as
 index is dropped during the load and created afterwards, and the tables are
 VACUUM ANALYZEd. (The index numbers' serials table is not kept up to date.)
 
-    .venv/bin/python bench/search.py [--items 1000000] [--processes 2]
+    .venv/bin/python bench/search.py [--items 1000000] [--processes 2] [--keep]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/search.py --items 100000
+    .venv/bin/python bench/search.py --reuse   # measure again what a --keep run built ("reused": true)
 
 SQLite uses a file (``var/bench_search.sqlite3``, deleted afterwards);
 PostgreSQL a database named ``bench_search_<db>`` (dropped afterwards).
@@ -193,6 +195,11 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=5000)
     parser.add_argument("--seed", type=int, default=20240301)
     parser.add_argument("--keep", action="store_true", help="Keep the database afterwards (for experiments).")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="Measure the database a --keep run left (its size), building nothing.",
+    )
     args = parser.parse_args()
 
     import django
@@ -209,28 +216,30 @@ def main() -> None:
         test_settings["NAME"] = str(base / "var" / "bench_search.sqlite3")
     else:
         test_settings["NAME"] = f"bench_search_{connection.settings_dict['NAME']}"
-    old_name = connection.creation.create_test_db(
-        verbosity=0, autoclobber=True, serialize=False, keepdb=False
-    )
+    if args.reuse:
+        old_name = connection.creation.create_test_db(verbosity=0, serialize=False, keepdb=True)  # migrates
+    else:
+        old_name = connection.creation.create_test_db(
+            verbosity=0, autoclobber=True, serialize=False, keepdb=False
+        )
     try:
-        result = run(args, vendor)
+        built = {"reused": True} if args.reuse else build(args, vendor)
+        result = measure(args, vendor, built)
     finally:
         connection.close()
-        if not args.keep:
+        if not args.keep and not args.reuse:
             connection.creation.destroy_test_db(old_name, verbosity=0)
     print(json.dumps(result, ensure_ascii=False))
 
 
-def run(args: argparse.Namespace, vendor: str) -> dict:
-    from django.contrib.auth.models import AnonymousUser
+def build(args: argparse.Namespace, vendor: str) -> dict:
+    """Organisations, then ``args.items`` published items and their index rows; the build's figures."""
     from django.db import connection
-    from django.db.models import Q
 
     from gongkai.disclosure.models import Category, DisclosureItem, Genre, ItemStatus
     from gongkai.orgs.models import OrgKind
     from gongkai.search import fts, index
     from gongkai.search.models import SearchDocument
-    from gongkai.search.query import SearchQuery, search
     from tests import factories
 
     rng = random.Random(args.seed)
@@ -257,19 +266,18 @@ def run(args: argparse.Namespace, vendor: str) -> dict:
     genres = list(Genre.objects.values_list("id", flat=True))
     weights = [3 if org.parent_id is None else 1 for org, _ in units]
 
-    # --- items and index rows, in bulk
+    # --- items and index rows, in bulk; in order of publication, as a catalogue grows
     serials: dict[tuple[int, int], int] = {}
     doc_serials: dict[tuple[int, int], int] = {}
     first_day = date(2015, 1, 1)
     span = (date(2024, 12, 31) - first_day).days
-    sample_index_nos: list[str] = []
-    sample_doc_numbers: list[str] = []
+    days = iter(sorted(rng.randint(0, span) for _ in range(args.items)))
 
     def make_batch(n: int) -> list[DisclosureItem]:
         out = []
         for _ in range(n):
             org, prefix = rng.choices(units, weights)[0]
-            published = first_day + timedelta(days=rng.randint(0, span))
+            published = first_day + timedelta(days=next(days))
             year = published.year
             serials[(org.pk, year)] = serials.get((org.pk, year), 0) + 1
             doc_number = ""
@@ -332,17 +340,43 @@ def run(args: argparse.Namespace, vendor: str) -> dict:
             cur.execute(f"VACUUM ANALYZE {fts.DOC_TABLE}")
             cur.execute(f"VACUUM ANALYZE {DisclosureItem._meta.db_table}")
     index_s = time.perf_counter() - t_index
-    size = _sizes(connection, vendor)
     indexed = SearchDocument.objects.count()
     assert indexed == args.items, (indexed, args.items)
-    for item in DisclosureItem.objects.order_by("?")[:50].only("index_no", "doc_number"):
+    return {
+        "load_s": round(load_s, 1),
+        "segment_wait_s": round(segment_s, 1),
+        "fulltext_index_s": round(index_s, 1),
+        "items_per_s": round(args.items / (load_s + index_s)),
+        "chars_segmented": chars,
+    }
+
+
+def measure(args: argparse.Namespace, vendor: str, built: dict) -> dict:
+    """The latencies of ``search()`` and of the LIKE scan over the database built."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.db import connection
+    from django.db.models import Max, Min, Q
+
+    from gongkai.disclosure.models import DisclosureItem, Genre, ItemStatus
+    from gongkai.orgs.models import Organisation
+    from gongkai.search.models import SearchDocument
+    from gongkai.search.query import SearchQuery, search
+
+    items = SearchDocument.objects.count()
+    size = _sizes(connection, vendor)
+    sample_index_nos: list[str] = []
+    sample_doc_numbers: list[str] = []
+    rng = random.Random(args.seed)
+    span = DisclosureItem.objects.aggregate(lo=Min("pk"), hi=Max("pk"))
+    picked = [rng.randint(span["lo"], span["hi"]) for _ in range(50)]
+    for item in DisclosureItem.objects.filter(pk__in=picked).only("index_no", "doc_number"):
         sample_index_nos.append(item.index_no)
         if item.doc_number:
             sample_doc_numbers.append(item.doc_number)
 
     # --- queries
     anon = AnonymousUser()
-    county = counties[0]
+    county = Organisation.objects.filter(parent=None).order_by("pk").first()
     genre_notice = Genre.objects.get(code="notice").pk
 
     def filters(i: int) -> dict:
@@ -413,16 +447,9 @@ def run(args: argparse.Namespace, vendor: str) -> dict:
     return {
         "bench": "search",
         "database": vendor,
-        "items": args.items,
+        "items": items,
         "processes": args.processes,
-        "build": {
-            "load_s": round(load_s, 1),
-            "segment_wait_s": round(segment_s, 1),
-            "fulltext_index_s": round(index_s, 1),
-            "items_per_s": round(args.items / (load_s + index_s)),
-            "chars_segmented": chars,
-            **size,
-        },
+        "build": {**built, **size},
         "matches": totals,
         "search": results,
     }
