@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 
 from gongkai.disclosure.models import Genre, ItemKind, Validity
 from gongkai.portal.cache import anonymous_page
-from gongkai.portal.queries import CategoryTree, public_units
+from gongkai.portal.queries import CategoryTree, as_rows, public_units
 from gongkai.search.query import parse_query, search
 
 # The parameters of the search form; any of them present means "search now".
@@ -38,6 +38,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
     include_sub = request.GET.get("sub", "1") != "0"
     query, errors = parse_query(request.GET)
     results = search(request.user, query) if asked and not errors else None
+    if results:
+        as_rows(hit.item for hit in results.hits)
     tree = CategoryTree()
     return render(request, "portal/search.html", {
         "nav": "search",
@@ -48,7 +50,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "units": _unit_options(request.user),
         "first_number": (results.page - 1) * results.per_page + 1 if results else 1,
         "categories": tree.nodes({}),
-        "genres": Genre.objects.all(),
+        "genres": list(Genre.objects.all()),
         "kinds": ItemKind.choices,
         "validities": Validity.choices,
         "values": {name: request.GET.get(name, "") for name in FIELDS},
