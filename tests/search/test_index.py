@@ -130,12 +130,15 @@ def test_the_index_copies_the_filter_fields(world, catalogue):
 PG = connection.vendor == "postgresql"
 
 
-def read_at_once() -> int:
-    """The queries of a search that reads all its matches at once, page of items included.
-    SQLite: the page of ids (by relevance: with the tokens that rank them), the page of items.
-    PostgreSQL: the first and last dates, the SET LOCAL that keeps it on the GIN index, one query
-    for the matches (a few months: all at once), the page of items."""
-    return 4 if PG else 2
+def queries(ranked: bool = True) -> int:
+    """The queries of a search over a small index, its page of items included.
+    SQLite: the first and last dates, the matches (a small index: all at once), by relevance the
+    tokens of the newest that rank them, the page of items.
+    PostgreSQL: the first and last dates, the SET LOCAL that keeps it on the GIN index, the matches
+    (a few months: all at once), the page of items."""
+    if PG:
+        return 4
+    return 4 if ranked else 3
 
 
 def _count(user, query) -> tuple[int, int]:
@@ -169,16 +172,23 @@ def test_the_number_of_queries_does_not_grow_with_the_page(
             n, hits = _count(user, query)
             assert hits == expected
             counts[(q, filtered)] = n
-    # Filters are index tokens; published items need no role scope. SQLite: a full page by date is
-    # followed by the count of the older matches (PostgreSQL counts each slice as it reads it).
-    few = read_at_once()
-    more = 0 if PG else 1
-    assert counts[("预算", False)] == counts[("拆迁", False)] == few
-    assert counts[("预算", True)] == few + more
-    assert counts[("拆迁", True)] == few
+    # Filters are index tokens; published items need no role scope; the page size plays no part.
+    assert counts[("预算", False)] == counts[("拆迁", False)] == queries(ranked=True)
+    assert counts[("预算", True)] == counts[("拆迁", True)] == queries(ranked=False)
     savepoints = 2 if PG else 0
-    with django_assert_max_num_queries(few + more + savepoints):
+    with django_assert_max_num_queries(queries(ranked=True) + savepoints):
         search(world.fresh(getattr(world, who)), SearchQuery(q="预算", category_id=finance.pk, per_page=5))
+
+
+@pytest.mark.parametrize("sort", ["relevance", "date"])
+def test_more_matches_than_are_counted_cost_no_more_queries(world, make_item, monkeypatch, sort):
+    from gongkai.search import query as search_query
+
+    monkeypatch.setattr(search_query, "MAX_PAGE", 2)
+    for i in range(5):
+        make_item(f"第{i}号预算公告", published_on=date(2024, 1, 1 + i))
+    n, hits = _count(world.anonymous, SearchQuery(q="预算", sort=sort, per_page=2))
+    assert hits == 2 and n == queries(ranked=sort == "relevance")
 
 
 def test_an_exact_lookup_costs_one_more_query(world, make_item):
@@ -186,6 +196,6 @@ def test_an_exact_lookup_costs_one_more_query(world, make_item):
     n, hits = _count(world.anonymous, SearchQuery(q="攸财发〔2024〕9号"))
     assert hits == 1 and n == 2  # the look-up, the page of items
     n, hits = _count(world.anonymous, SearchQuery(q="预算 2024"))
-    assert n == read_at_once() + 1  # the look-up found nothing: then the search
+    assert n == queries() + 1  # the look-up found nothing: then the search
     n, hits = _count(world.anonymous, SearchQuery(q="预算"))
-    assert n == read_at_once() and hits == 1 and item.pk  # no digit: no look-up
+    assert n == queries() and hits == 1 and item.pk  # no digit: no look-up

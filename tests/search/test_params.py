@@ -63,7 +63,10 @@ def test_messages_are_translated() -> None:
 
 @pytest.mark.django_db
 def test_parsed_parameters_always_search(world) -> None:
-    for params in ({"q": "预算", "org": "999999", "category": "999999", "genre": "999999"}, {"page": "500"}):
+    for params in (
+        {"q": "预算", "org": "999999", "category": "999999", "genre": "999999"},
+        {"page": str(MAX_PAGE)},
+    ):
         query, errors = parse_query(params)
         assert not errors
         page = search(world.anonymous, query)

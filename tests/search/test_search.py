@@ -357,6 +357,7 @@ def test_totals_are_exact_as_far_as_one_can_page_then_a_lower_bound(world, make_
 
     monkeypatch.setattr(search_query, "MAX_PAGE", 3)  # at most 3 pages of 2: totals counted up to 6
     monkeypatch.setattr(search_query, "RANK_WINDOW", 2)  # relevance ranks the newest 2, counts the rest
+    monkeypatch.setattr(search_query, "SQLITE_SMALL", 0)  # SQLite too reads in slices of dates
     items = [make_item(f"第{n}号预算公告", published_on=date(2024, 1, 1 + n)) for n in range(8)]
     newest_first = [i.pk for i in reversed(items)]
     for n in (1, 2, 3):
@@ -404,6 +405,7 @@ def test_matches_spread_over_years_come_newest_first_and_counted(world, make_ite
     from gongkai.search import query as search_query
 
     monkeypatch.setattr(search_query, "RANK_WINDOW", 4)
+    monkeypatch.setattr(search_query, "SQLITE_SMALL", 0)  # SQLite too reads in slices of dates
     dense = [make_item(f"预算公告{n}", published_on=_month(n)) for n in range(0, 40)]  # monthly
     sparse = [make_item(f"拆迁公告{n}", published_on=_month(n)) for n in range(0, 40, 13)]  # 0, 13, 26, 39
     for word, items in (("预算", dense), ("拆迁", sparse)):
