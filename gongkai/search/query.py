@@ -62,6 +62,9 @@ MAX_QUERY_CHARS = 200
 RANK_WINDOW = 2000
 # SQLite reads an index of up to this many documents at once, a larger one in slices of dates.
 SQLITE_SMALL = 50_000
+# PostgreSQL reads the rest of the matches at once when they look no more than this many times
+# the count limit.
+PG_READ_AT_ONCE = 2
 
 
 @dataclass
@@ -340,7 +343,6 @@ def _search_postgresql(terms: list[Term], facets: list[str], query: SearchQuery,
     window = _window(query)
     ranked = bool(terms) and query.sort != "date" and offset < window
     need = window if ranked else offset + query.per_page  # the matches to read, newest first
-    columns = "d.sort_key, d.title_tokens, d.meta_tokens" if ranked else "d.sort_key"
     dates, date_params = "", []
     if query.date_from:
         dates += " AND d.published_on >= %s"
@@ -356,7 +358,7 @@ def _search_postgresql(terms: list[Term], facets: list[str], query: SearchQuery,
     top = _month(last) if last else None  # the newest month not read yet
     bottom = _month(first) if first else None
 
-    found: list[tuple] = []  # newest first
+    found: list[int] = []  # newest first
     counted = 0  # matches counted beyond ``found``
     months_read = 0
     with transaction.atomic(), connection.cursor() as cur:
@@ -373,8 +375,10 @@ def _search_postgresql(terms: list[Term], facets: list[str], query: SearchQuery,
             else:
                 rate = (len(found) + counted) / months_read
                 left = top - bottom + 1
-                if rate * left <= 2 * (limit + 1):
-                    span = None  # few enough to read at once
+                if rate * left <= PG_READ_AT_ONCE * (limit + 1):
+                    # Few enough to read at once: the GIN index reads the rarest words' lists, the
+                    # rows visited are the matches; a wide slice would read its months' lists.
+                    span = None
                 else:
                     span = min(4 * months_read, math.ceil(1.25 * wanted / rate) if rate else 4 * months_read)
             older_than = None
@@ -402,11 +406,11 @@ def _search_postgresql(terms: list[Term], facets: list[str], query: SearchQuery,
                 params.append(older_than)
             if reading:  # the newest of the slice, and how many it holds
                 rows = _rows(
-                    f"SELECT {columns}, count(*) OVER () FROM {_DOC} d WHERE {cond} ORDER BY d.sort_key DESC "
+                    f"SELECT d.sort_key, count(*) OVER () FROM {_DOC} d WHERE {cond} ORDER BY d.sort_key DESC "
                     "LIMIT %s",
                     [*params, wanted],
                 )
-                found.extend(r[:-1] for r in rows)
+                found.extend(r[0] for r in rows)
                 counted += (rows[0][-1] - len(rows)) if rows else 0
             else:
                 counted += _rows(
@@ -415,10 +419,15 @@ def _search_postgresql(terms: list[Term], facets: list[str], query: SearchQuery,
                 )[0][0]
             if rest or len(found) + counted > limit:
                 break
+        if ranked:  # rank the newest ``window`` by their title and summary tokens
+            rows = _rows(
+                f"SELECT d.sort_key, d.title_tokens, d.meta_tokens FROM {_DOC} d WHERE d.sort_key = ANY(%s)",
+                [found[:window]],
+            )
     if ranked:
-        page = rank.order(found, terms)[offset : offset + query.per_page]
+        page = rank.order(rows, terms)[offset : offset + query.per_page]
     else:
-        page = [r[0] for r in found[offset : offset + query.per_page]]
+        page = found[offset : offset + query.per_page]
     return _found([fts.item_id(k) for k in page], len(found), counted or None, limit)
 
 

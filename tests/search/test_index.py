@@ -131,14 +131,11 @@ PG = connection.vendor == "postgresql"
 
 
 def queries(ranked: bool = True) -> int:
-    """The queries of a search over a small index, its page of items included.
-    SQLite: the first and last dates, the matches (a small index: all at once), by relevance the
-    tokens of the newest that rank them, the page of items.
-    PostgreSQL: the first and last dates, the SET LOCAL that keeps it on the GIN index, the matches
-    (a few months: all at once), the page of items."""
-    if PG:
-        return 4
-    return 4 if ranked else 3
+    """The queries of a search over a small index, its page of items included: the first and last
+    dates; PostgreSQL: the SET LOCAL that keeps it on the GIN index; the matches (a small index, a
+    few months: all at once); by relevance, the tokens of the newest that rank them; the page of
+    items."""
+    return (4 if ranked else 3) + (1 if PG else 0)
 
 
 def _count(user, query) -> tuple[int, int]:
