@@ -88,6 +88,8 @@ class ItemDetailOut(ItemOut):
 
 class ItemPage(Schema):
     count: int
+    # False when a search found more than can be paged through: count is then a lower bound.
+    count_exact: bool = True
     page: int
     per_page: int
     exact: bool = False  # the search text was an 索引号 or 文号
@@ -223,6 +225,7 @@ def list_items(
             results.append(hit.item)
         return {
             "count": result.total,
+            "count_exact": result.total_exact,
             "page": page,
             "per_page": per_page,
             "exact": result.exact,

@@ -95,11 +95,21 @@ def test_search_text_goes_through_the_search_module(world, api):
     a = make(world, title="攸县财政局2013年部门预算公开")
     make(world, title="教育局招生工作安排", org=world.unit_b)
     data = api.get("/items", q="预算").json()
-    assert [r["id"] for r in data["results"]] == [a.pk] and data["count"] == 1
+    assert [r["id"] for r in data["results"]] == [a.pk] and data["count"] == 1 and data["count_exact"] is True
     assert "<mark>" in data["results"][0]["title_html"] if "title_html" in data["results"][0] else True
     assert data["results"][0]["snippet"] is not None
     exact = api.get("/items", q=a.index_no).json()
     assert exact["exact"] is True and [r["id"] for r in exact["results"]] == [a.pk]
+
+
+def test_a_search_beyond_the_pageable_total_says_its_count_is_a_lower_bound(world, api, monkeypatch):
+    from gongkai.search import query
+
+    monkeypatch.setattr(query, "MAX_PAGE", 1)
+    for n in range(3):
+        make(world, title=f"攸县财政局第{n}号预算公告")
+    data = api.get("/items", q="预算", per_page=2).json()
+    assert data["count_exact"] is False and data["count"] >= 2
 
 
 def test_the_list_issues_a_fixed_number_of_queries(world, api):
