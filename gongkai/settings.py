@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "gongkai.disclosure",
     "gongkai.notifications",
     "gongkai.applications",
+    "gongkai.interaction",
     "gongkai.search",
     "gongkai.portal",
     "gongkai.office",

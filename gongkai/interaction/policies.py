@@ -1,0 +1,60 @@
+"""Who sees and works on letters and calls.
+
+The government's office (its clerks, reviewers and administrators) receives, triages and
+assigns; the lead unit drafts the reply (assisting units see the letter); the office's
+reviewers approve and publish; supervisors see every unit. Writers reach their own letter
+with the tracking code; published Q&A are public.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from gongkai.core.policies import Policy, Predicate, field_is, platform_admin, register
+from gongkai.interaction.models import Channel, Letter
+from gongkai.orgs.models import Role
+from gongkai.orgs.scope import in_scope, scope_ids
+
+UNIT_ROLES = (Role.CLERK, Role.REVIEWER, Role.ADMIN)
+
+office = in_scope(*UNIT_ROLES, field="organisation")
+supervisor = in_scope(Role.SUPERVISOR, field="organisation")
+lead_unit = in_scope(*UNIT_ROLES, field="lead_unit")
+approver = in_scope(Role.REVIEWER, Role.ADMIN, field="organisation")
+
+
+def _assist_q(user: Any) -> Q:
+    return Q(assist_units__in=scope_ids(user, UNIT_ROLES))
+
+
+def _assist_test(user: Any, letter: Letter) -> bool:
+    ids = scope_ids(user, UNIT_ROLES)
+    return bool(ids) and letter.pk is not None and letter.assist_units.filter(pk__in=ids).exists()
+
+
+assisting_unit = Predicate("assisting_unit", _assist_q, _assist_test)
+published = field_is("published", "published", True)
+
+
+@register
+class LetterPolicy(Policy):
+    model = Letter
+    rules = {
+        "view": published | office | supervisor | lead_unit | assisting_unit | platform_admin,
+        "view_office": office | supervisor | lead_unit | assisting_unit | platform_admin,
+        "view_history": office | supervisor | platform_admin,
+        "handle": office | platform_admin,
+        "draft": lead_unit | platform_admin,
+        "approve": approver | platform_admin,
+    }
+
+
+@register
+class ChannelPolicy(Policy):
+    model = Channel
+    rules = {
+        "view": field_is("active", "is_active", True) | in_scope(field="organisation") | platform_admin,
+        "configure": in_scope(Role.ADMIN, field="organisation") | platform_admin,
+    }
