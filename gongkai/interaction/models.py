@@ -228,3 +228,6 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.letter_id} → {self.unit_id}"
+
+
+from gongkai.interaction.models_decisions import *  # noqa: E402,F403
