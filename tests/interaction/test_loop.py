@@ -121,3 +121,21 @@ def test_outsiders_see_nothing(world, channels, category) -> None:
         assert policy.can(insider, "view", letter) and letter in policy.visible_to(insider)
     with pytest.raises(PermissionDenied):
         actions.triage_letter(actor=world.clerk_a, letter=letter, valid=True)
+
+
+def test_yearly_figures_per_kind_of_channel(world, channels, category) -> None:
+    from gongkai.interaction import stats
+
+    a, _ = actions.submit_letter(actor=None, channel=channels["mailbox"], category=category, **LETTER)
+    b, _ = actions.submit_letter(actor=None, channel=channels["mailbox"], category=category, **LETTER)
+    actions.triage_letter(actor=world.reviewer, letter=a, valid=True)
+    actions.triage_letter(actor=world.reviewer, letter=b, valid=False, reason="spam")
+    actions.assign_letter(actor=world.reviewer, letter=a, lead_unit=world.unit_a)
+    actions.draft_letter_reply(actor=world.clerk_a, letter=a, text="已安排维修，预计本月完工，感谢监督。")
+    actions.approve_reply(actor=world.reviewer, letter=a)
+    actions.register_letter(actor=world.reviewer, channel=channels["hotline"], category=category,
+                            answered_on_spot="已当场解答。", **LETTER)  # fmt: skip
+    figures = stats.yearly(a.received_on.year, [world.county.pk])
+    assert figures["mailbox"] == {"received": 2, "valid": 1, "completed": 1, "on_time": 1, "on_the_spot": 0,
+                                  "published": 0}  # fmt: skip
+    assert figures["hotline"]["on_the_spot"] == 1 and figures["hotline"]["completed"] == 1
