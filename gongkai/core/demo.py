@@ -113,6 +113,9 @@ def load_demo(*, with_disclosure: bool = True, report: Any = None) -> list[DemoL
         from gongkai.core import demo_applications
 
         demo_applications.load(units=units, county=county, reviewer=reviewer, clerks=clerks)
+        from gongkai.core import demo_interaction
+
+        demo_interaction.load(units=units, county=county, reviewer=reviewer, admin=county_admin, clerks=clerks)
     return logins
 
 
