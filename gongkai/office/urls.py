@@ -60,4 +60,5 @@ urlpatterns = [
     path("applications/", include("gongkai.office.urls_applications")),
     # letters, letter templates and the outbox of notices
     path("letters/", include("gongkai.office.urls_letters")),
+    path("interaction/", include("gongkai.office.urls_interaction")),
 ]
