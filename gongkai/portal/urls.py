@@ -30,4 +30,5 @@ urlpatterns = [
     path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
     path("robots.txt", views.robots, name="robots"),
     path("", include("gongkai.portal.urls_applications")),
+    path("", include("gongkai.portal.urls_interaction")),
 ]
