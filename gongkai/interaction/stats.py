@@ -30,12 +30,13 @@ def yearly(year: int, organisations: Iterable[int] | None = None) -> dict[str, d
     if organisations is not None:
         qs = qs.filter(organisation_id__in=list(organisations))
     completed = Q(valid=True, status=LetterStatus.CLOSED) & ~Q(reply="")
+    # Annotation names must not shadow fields the filters use (valid, published).
     rows = qs.values("channel__kind").annotate(
-        received=Count("pk"),
-        valid=Count("pk", filter=Q(valid=True)),
-        completed=Count("pk", filter=completed),
-        on_time=Count("pk", filter=completed & Q(on_time=True)),
-        on_the_spot=Count("pk", filter=Q(answered_on_spot=True)),
-        published=Count("pk", filter=Q(published=True)),
+        n_received=Count("pk"),
+        n_valid=Count("pk", filter=Q(valid=True)),
+        n_completed=Count("pk", filter=completed),
+        n_on_time=Count("pk", filter=completed & Q(on_time=True)),
+        n_on_the_spot=Count("pk", filter=Q(answered_on_spot=True)),
+        n_published=Count("pk", filter=Q(published=True)),
     )
-    return {row.pop("channel__kind"): row for row in rows}
+    return {row["channel__kind"]: {k[2:]: v for k, v in row.items() if k.startswith("n_")} for row in rows}
