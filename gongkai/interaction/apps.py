@@ -16,6 +16,7 @@ class InteractionConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        import gongkai.interaction.policies_decisions  # noqa: F401
         from gongkai.interaction import policies  # noqa: F401
 
         post_migrate.connect(_seed_categories, sender=self)
