@@ -61,4 +61,5 @@ urlpatterns = [
     # letters, letter templates and the outbox of notices
     path("letters/", include("gongkai.office.urls_letters")),
     path("interaction/", include("gongkai.office.urls_interaction")),
+    path("decisions/", include("gongkai.office.urls_decisions")),
 ]
