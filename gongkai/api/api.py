@@ -17,6 +17,7 @@ from gongkai.accounts.models import TokenScope
 from gongkai.api.applications import router as applications_router
 from gongkai.api.auth import ApiCredentials, require_staff
 from gongkai.api.disclosure import router as items_router
+from gongkai.api.interaction import router as letters_router
 from gongkai.api.schemas import (
     CalendarYearOut,
     IsWorkdayOut,
@@ -230,5 +231,6 @@ def calendar_year(request: HttpRequest, year: int) -> Any:
 
 api.add_router("/items", items_router)
 api.add_router("/applications", applications_router)
+api.add_router("/letters", letters_router)
 
 __all__ = ["api", "TokenScope", "get_object_or_404"]
