@@ -402,9 +402,10 @@ def _published() -> Any:
 def replies(request: HttpRequest) -> HttpResponse:
     """来信选登: published letters and their replies, personal data removed, newest reply first."""
     channels = list(
-        Channel.objects.filter(is_active=True, organisation__is_active=True, letters__published=True)
-        .select_related("organisation").distinct().order_by("organisation__path", "sort_order", "id")
-    )  # fmt: skip
+        Channel.objects.filter(is_active=True, organisation__is_active=True)
+        .select_related("organisation")
+        .order_by("organisation__path", "sort_order", "id")
+    )
     categories = list(Category.objects.filter(is_active=True))
     filters = RepliesFilterForm(request.GET, channels=channels, categories=categories)
     qs = _published()
