@@ -166,10 +166,6 @@ def _apply_filters(qs: QuerySet, f: dict[str, Any]) -> QuerySet:
     return qs
 
 
-def _may_register(user: Any) -> bool:
-    return bool(user.is_superuser or scope_ids(user, UNIT_ROLES))
-
-
 @staff_required
 @require_safe
 def letter_list(request: HttpRequest) -> HttpResponse:
@@ -199,8 +195,8 @@ def letter_list(request: HttpRequest) -> HttpResponse:
     tabs = [(q.value, q.label, counts[f"n_{q.value}"] or 0) for q in QUEUES]
     return render(request, "office/interaction/list.html", {
         "form": form, "page": page, "tabs": tabs, "queue": queue, "warn_days": WARN_DAYS,
-        "can_register": _may_register(user),
-        "can_configure": bool(user.is_superuser or scope_ids(user, (Role.ADMIN,))),
+        "can_register": bool(handling_channels(user)),
+        "can_configure": bool(configurable_governments(user)),
     })  # fmt: skip
 
 

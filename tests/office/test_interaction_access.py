@@ -90,3 +90,9 @@ def test_registering_and_channels_are_for_the_right_people(world, as_, channels)
     page = as_("other_admin").get("/office/interaction/new/")
     assert page.status_code == 403
     assert as_("county_admin").get("/office/interaction/channels/").status_code == 200
+    # The queue offers registering and configuring only to those who may.
+    page = as_("clerk_a").get("/office/interaction/").content.decode()
+    assert "/office/interaction/new/" not in page and "/office/interaction/channels/" not in page
+    page = as_("reviewer").get("/office/interaction/").content.decode()
+    assert "/office/interaction/new/" in page and "/office/interaction/channels/" not in page
+    assert "/office/interaction/channels/" in as_("county_admin").get("/office/interaction/").content.decode()
