@@ -31,4 +31,5 @@ urlpatterns = [
     path("robots.txt", views.robots, name="robots"),
     path("", include("gongkai.portal.urls_applications")),
     path("", include("gongkai.portal.urls_interaction")),
+    path("", include("gongkai.portal.urls_decisions")),
 ]
