@@ -49,6 +49,7 @@ class LetterForm(forms.Form):
     publish_consent = forms.BooleanField(
         label=_("I agree that my letter and its reply may be published with my personal data removed"),
         required=False,
+        label_suffix="",
     )
     captcha_token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     captcha_answer = forms.CharField(

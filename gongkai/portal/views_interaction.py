@@ -162,7 +162,7 @@ def _channel_or_404(channel_id: int) -> Channel:
 
 
 @private_page
-@sensitive_post_parameters("phone", "email", "address", "captcha_answer")
+@sensitive_post_parameters("writer_name", "phone", "email", "address", "subject", "body", "captcha_answer")
 @require_http_methods(["GET", "HEAD", "POST"])
 def write(request: HttpRequest, channel_id: int) -> HttpResponse:
     """写信: the letter form of one mailbox (no account needed)."""
