@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from gongkai.interaction import actions
 from gongkai.interaction.models import Letter, LetterStatus
 from tests.office import test_interaction_support as support
 from tests.office.test_interaction_support import step
@@ -119,3 +120,26 @@ def test_a_forwarded_case_needs_its_facts(world, as_, channels, category):
              "received_on": "2025-09-29"}  # fmt: skip
     assert client.post("/office/interaction/new/", data).status_code == 302
     assert Letter.objects.get().external_number == "12345-1"
+
+
+def test_a_duplicate_links_to_its_original_and_pages_render_in_chinese(world, client, channels, category):
+    first, _code = actions.submit_letter(
+        actor=None, channel=channels["mailbox"], category=category, **support.LETTER
+    )
+    second, _code = actions.submit_letter(
+        actor=None, channel=channels["mailbox"], category=category, **support.LETTER
+    )
+    client.force_login(world.root)
+    response = step(
+        client,
+        second,
+        "triage",
+        {"valid": "no", "reason": "duplicate", "duplicate_of": first.case_number.lower()},
+    )
+    assert response.status_code == 302
+    page = client.get(f"/office/interaction/{second.pk}/").content.decode()
+    assert f'href="/office/interaction/{first.pk}/"' in page
+    assert step(client, first, "triage", {"valid": "yes"}).status_code == 302
+    for url in ("/office/interaction/", f"/office/interaction/{first.pk}/", "/office/interaction/channels/",
+                "/office/interaction/new/"):  # fmt: skip
+        assert client.get(url).status_code == 200, url
