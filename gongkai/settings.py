@@ -155,6 +155,10 @@ TRACK_FAILURES_PER_HOUR = env_int("TRACK_FAILURES_PER_HOUR", 20, minimum=1)
 APPLY_MAX_FILES = env_int("APPLY_MAX_FILES", 5, minimum=0)
 APPLY_UPLOAD_MAX_MB = env_int("APPLY_UPLOAD_MAX_MB", 10, minimum=1)
 CAPTCHA_SECONDS = env_int("CAPTCHA_SECONDS", 900, minimum=60)
+# The leader mailbox and comments on draft decisions, per client address and hour.
+MAILBOX_THROTTLE_PER_HOUR = env_int("MAILBOX_THROTTLE_PER_HOUR", 10, minimum=1)
+MAILBOX_INVALID_PER_HOUR = env_int("MAILBOX_INVALID_PER_HOUR", 50, minimum=1)
+DECISION_COMMENTS_PER_HOUR = env_int("DECISION_COMMENTS_PER_HOUR", 10, minimum=1)
 # Citizen accounts registered on the portal, per client address and hour.
 REGISTER_THROTTLE_PER_HOUR = env_int("REGISTER_THROTTLE_PER_HOUR", 5, minimum=1)
 REGISTER_INVALID_PER_HOUR = env_int("REGISTER_INVALID_PER_HOUR", 30, minimum=1)
