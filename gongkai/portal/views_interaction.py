@@ -523,6 +523,6 @@ def statistics(request: HttpRequest) -> HttpResponse:
     data = monthly(year, [g.pk for g in governments])
     tables = [(g, data[g.pk], _total(data[g.pk], year)) for g in governments]
     return render(request, "portal/interaction/statistics.html", {
-        "nav": "mailbox", "year": year, "tables": tables,
+        "nav": "mailbox", "year": year, "this_year": this_year, "tables": tables,
         "previous_year": year - 1 if year > 2000 else None, "next_year": year + 1 if year < this_year else None,
     })  # fmt: skip

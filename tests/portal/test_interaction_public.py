@@ -178,3 +178,12 @@ def test_the_statistics_take_one_grouped_query_and_ignore_a_bad_year(world, chan
     with django_assert_max_num_queries(1):
         data = monthly(timezone.localdate().year, [world.county.pk])
     assert sum(r.received for r in data[world.county.pk]) == 1
+
+
+def test_the_public_pages_are_cached_for_anonymous_readers_and_the_forms_never(world, channels, en):
+    for url in ("/mailbox/", "/mailbox/replies/", "/mailbox/statistics/"):
+        assert en.get(url)["X-Page-Cache"] == "miss", url
+        assert en.get(url)["X-Page-Cache"] == "hit", url
+    for url in (f"/mailbox/{channels['mailbox'].pk}/write/", "/mailbox/track/", "/mailbox/done/"):
+        response = en.get(url)
+        assert "X-Page-Cache" not in response and response["Cache-Control"] == "private, no-store", url
