@@ -21,7 +21,7 @@ from django.utils.translation import gettext_noop as N_
 
 from gongkai.applications.actions import TRACKING_ALPHABET, TRACKING_LENGTH, check_tracking, hash_code
 from gongkai.audit.log import record
-from gongkai.core.actions import ActionError, action, authorize, snapshot
+from gongkai.core.actions import ActionError, action, after_commit, authorize, snapshot
 from gongkai.interaction.masking import mask
 from gongkai.interaction.models import (
     OPEN_LETTER_STATUSES,
@@ -38,6 +38,7 @@ from gongkai.interaction.models import (
 )
 from gongkai.notifications.send import notify
 from gongkai.orgs.models import Organisation
+from gongkai.portal import cache as portal_cache
 from gongkai.workdays import clock as clocks
 from gongkai.workdays.models import ClockKind
 
@@ -292,6 +293,9 @@ def assign_letter(
     days = limit_days or limit_for(letter)
     if days < 1 or days > 365:
         raise ActionError({"limit_days": _("Give a time limit of 1 to 365 working days.")})
+    if letter.clock_id and letter.clock.limit_days != days:
+        clocks.set_clock_limit(actor=actor, clock=letter.clock, limit_days=days,
+                               reason=_("Time limit set on assignment"))  # fmt: skip
     letter.lead_unit = lead_unit
     letter.status = LetterStatus.ASSIGNED
     letter.save()
@@ -376,7 +380,7 @@ def approve_reply(
     letter.save()
     record(actor=actor, verb="interaction.approve_reply", obj=letter,
            after={"replied_on": on, "on_time": letter.on_time})  # fmt: skip
-    if publish:
+    if publish and letter.publish_consent:  # without the writer's consent the reply stays unpublished
         _publish(actor, letter)
     _notify(letter, N_("Reply to your letter"),
             N_("Your letter %(case)s has been answered. Read the reply and rate it with your tracking code."),
@@ -475,6 +479,7 @@ def _publish(actor: Any, letter: Letter, subject: str = "", body: str = "", repl
     letter.published, letter.published_at = True, timezone.now()
     letter.save()
     record(actor=actor, verb="interaction.publish", obj=letter)
+    after_commit(portal_cache.bump)
 
 
 @action
@@ -499,6 +504,7 @@ def unpublish_letter(*, actor: Any, letter: Letter, reason: str) -> Letter:
         raise ActionError(_("The letter is not published."))
     letter.published = False
     letter.save(update_fields=["published", "updated_at"])
+    after_commit(portal_cache.bump)  # a letter taken down for privacy must leave the cached pages at once
     record(actor=actor, verb="interaction.unpublish", obj=letter, reason=reason)
     return letter
 

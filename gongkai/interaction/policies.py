@@ -26,7 +26,9 @@ approver = in_scope(Role.REVIEWER, Role.ADMIN, field="organisation")
 
 
 def _assist_q(user: Any) -> Q:
-    return Q(assist_units__in=scope_ids(user, UNIT_ROLES))
+    # A subquery, not a join: a letter with several assisting units must not be listed twice.
+    through = Letter.assist_units.through.objects.filter(organisation_id__in=scope_ids(user, UNIT_ROLES))
+    return Q(pk__in=through.values("letter_id"))
 
 
 def _assist_test(user: Any, letter: Letter) -> bool:

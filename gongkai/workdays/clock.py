@@ -237,6 +237,28 @@ def reschedule_clock(*, actor: Any, clock: Clock, start: date, reason: str) -> C
 
 
 @action
+def set_clock_limit(*, actor: Any, clock: Clock, limit_days: int, reason: str) -> Clock:
+    """Change the time limit of an open clock (e.g. a limit set when a letter is assigned)."""
+    clock = _locked(clock)
+    if clock.status == ClockStatus.CLOSED:
+        raise ActionError(_("The clock is closed."))
+    if limit_days < 0:
+        raise ActionError(_("The time limit cannot be negative."))
+    before = _state(clock)
+    clock.limit_days = limit_days
+    _refresh(clock)
+    record(
+        actor=actor,
+        verb="workdays.set_clock_limit",
+        obj=clock,
+        before=before,
+        after=_state(clock),
+        reason=reason,
+    )
+    return clock
+
+
+@action
 def close_clock(*, actor: Any, clock: Clock, on: date) -> Clock:
     clock = _locked(clock)
     if clock.status == ClockStatus.CLOSED:

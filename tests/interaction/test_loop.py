@@ -139,3 +139,14 @@ def test_yearly_figures_per_kind_of_channel(world, channels, category) -> None:
     assert figures["mailbox"] == {"received": 2, "valid": 1, "completed": 1, "on_time": 1, "on_the_spot": 0,
                                   "published": 0}  # fmt: skip
     assert figures["hotline"]["on_the_spot"] == 1 and figures["hotline"]["completed"] == 1
+
+
+def test_a_limit_set_on_assignment_moves_the_due_date(world, channels, category) -> None:
+    letter, _ = actions.register_letter(actor=world.reviewer, channel=channels["mailbox"], category=category,
+                                        received_on=date(2025, 9, 26), **LETTER)  # fmt: skip
+    actions.triage_letter(actor=world.reviewer, letter=letter, valid=True, on=date(2025, 9, 26))
+    actions.assign_letter(actor=world.reviewer, letter=letter, lead_unit=world.unit_a,
+                          assist_units=[world.unit_b, world.township], limit_days=5, on=date(2025, 9, 26))  # fmt: skip
+    letter.refresh_from_db()
+    assert letter.clock.limit_days == 5 and letter.clock.due_date == date(2025, 10, 10)
+    assert list(LetterPolicy().visible_to(world.reviewer)).count(letter) == 1
