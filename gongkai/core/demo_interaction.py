@@ -333,7 +333,7 @@ def _load(*, units: dict, county: Any, reviewer: Any, admin: Any, clerks: dict[s
         actions.approve_reply(actor=reviewer, letter=letter, on=replied, publish=publish)
         if rnd.random() < 0.3:
             rating = rnd.choices(("satisfied", "basic", "not"), weights=(80, 16, 4))[0]
-            actions.rate_letter(actor=reviewer, letter=letter, rating=rating, callback=True,
+            actions.rate_letter(actor=reviewer, letter=letter, rating=rating, callback=True, on=replied,
                                 note="电话回访" if rating != "not" else "电话回访，对处理进度不满意")  # fmt: skip
 
     def spread(n: int) -> list[date]:

@@ -417,6 +417,7 @@ def rate_letter(
     note: str = "",
     tracking_code: str = "",
     callback: bool = False,
+    on: date | None = None,
 ) -> Letter:
     """评价 by the writer (with the tracking code) or 回访 recorded by an operator; once per reply."""
     letter = _locked(letter)
@@ -432,7 +433,10 @@ def rate_letter(
     if rating not in Rating.values:
         raise ActionError({"rating": _("Choose a rating.")})
     letter.rating, letter.rating_note = rating, note.strip()[:500]
-    letter.rated_on, letter.rated_by_callback = today(), callback
+    on = on or today()
+    if letter.replied_on and (on < letter.replied_on or on > today()):
+        raise ActionError({"on": _("The date must lie between the reply and today.")})
+    letter.rated_on, letter.rated_by_callback = on, callback
     letter.save()
     record(actor=actor, verb="interaction.rate", obj=letter, after={"rating": rating, "callback": callback})
     return letter

@@ -390,7 +390,8 @@ def _replay(actor: Any, row: LetterRow, labels: dict[str, str], originals: dict[
                     actor=actor, letter=letter, on=row.replied_on))  # fmt: skip
     if row.rating:
         _run(row, "rate", labels, lambda: actions.rate_letter(
-            actor=actor, letter=letter, rating=row.rating, callback=True, note=_("Imported (historical).")))  # fmt: skip
+            actor=actor, letter=letter, rating=row.rating, callback=True, on=row.replied_on,
+            note=_("Imported (historical).")))  # fmt: skip
     letter.refresh_from_db()
     return letter
 
