@@ -241,6 +241,7 @@ def load(
     with transaction.atomic():
         made, letters = _load(units=units, county=county, reviewer=reviewer, admin=admin, clerks=clerks,
                               scale=scale)  # fmt: skip
+        made.update(_decisions(units=units, county=county, admin=admin))
         # Nobody is told about historical letters.
         topics = [topic_of(letter) for letter in letters]
         for i in range(0, len(topics), 500):
@@ -417,3 +418,54 @@ def _load(*, units: dict, county: Any, reviewer: Any, admin: Any, clerks: dict[s
         "hotline": n_calls,
     }
     return made, letters
+
+
+# The seed's 2013 决策公开: 8 draft decisions published for comment, 5 hearings held.
+DECISIONS_2013 = [
+    ("县政府办", "攸县城区出租车管理办法（征求意见稿）", date(2013, 3, 4), True, 37, 12, 8),
+    ("住建局", "攸县城区房屋征收与补偿实施办法（征求意见稿）", date(2013, 4, 8), True, 126, 31, 40),
+    ("民政局", "攸县城乡最低生活保障实施细则（征求意见稿）", date(2013, 5, 13), True, 54, 18, 9),
+    ("教育局", "攸县城区义务教育学校招生划片方案（征求意见稿）", date(2013, 6, 3), True, 88, 20, 25),
+    ("环保局", "攸县城区禁止燃放烟花爆竹管理规定（征求意见稿）", date(2013, 7, 8), True, 201, 45, 62),
+    ("交通局", "攸县城区公交线路优化调整方案（征求意见稿）", date(2013, 8, 12), False, 66, 21, 14),
+    ("水利局", "攸县农村饮水安全工程建设管理办法（征求意见稿）", date(2013, 9, 9), True, 29, 9, 4),
+    ("财政局", "攸县2014年县级财政预算安排重点（征求意见稿）", date(2013, 11, 4), True, 41, 10, 11),
+]
+HEARINGS_2013 = [
+    ("县城区管道天然气价格调整听证会", date(2013, 4, 23), "县政务服务中心三楼会议室"),
+    ("城区自来水价格调整听证会", date(2013, 6, 18), "县政务服务中心三楼会议室"),
+    ("城区房屋征收补偿标准听证会", date(2013, 7, 16), "县住房和城乡建设局会议室"),
+    ("城区出租车运价调整听证会", date(2013, 9, 24), "县发展和改革局会议室"),
+    ("城区公交票价听证会", date(2013, 10, 29), "县交通运输局会议室"),
+]
+
+
+def _decisions(*, units: dict, county: Any, admin: Any) -> dict[str, int]:
+    """Through the actions, recorded as past consultations and held hearings."""
+    from gongkai.interaction import actions_decisions as dec
+
+    made = {"decisions": 0, "hearings": 0}
+    for key, title, opens, major, received, adopted, partly in DECISIONS_2013:
+        org = units.get(key, county)
+        decision = dec.create_decision(
+            actor=admin, organisation=org, title=title, major=major,
+            summary=f"{org.name}起草了《{title.replace('（征求意见稿）', '')}》，现向社会公开征求意见。",
+            body="一、总则\n二、主要内容\n三、保障措施\n四、附则\n（全文略，详见附件。）",
+        )  # fmt: skip
+        dec.open_for_comment(actor=admin, decision=decision, opens_on=opens, closes_on=opens + timedelta(days=30),
+                             historical=True)  # fmt: skip
+        dec.close_comments(actor=admin, decision=decision)
+        dec.publish_feedback(
+            actor=admin, decision=decision, comments_received=received, adopted=adopted, partly_adopted=partly,
+            not_adopted=received - adopted - partly,
+            summary=f"共收到意见{received}条，采纳{adopted}条，部分采纳{partly}条。",
+            not_adopted_reasons="未采纳的意见主要涉及超出本办法调整范围或与上位法规定不一致的内容。",
+        )  # fmt: skip
+        made["decisions"] += 1
+    for title, on, place in HEARINGS_2013:
+        hearing = dec.create_hearing(actor=admin, organisation=county, title=title, date=on, place=place,
+                                     participants="消费者代表、经营者代表、专家学者、人大代表、政协委员共15人")  # fmt: skip
+        dec.record_hearing(actor=admin, hearing=hearing, record="听证会依法公开举行，听证参加人逐一发表意见，记录在案。",
+                           outcome="多数代表原则同意调整方案，并对低收入群体保障提出建议，已报县政府决策参考。")  # fmt: skip
+        made["hearings"] += 1
+    return made

@@ -110,9 +110,13 @@ def update_decision(*, actor: Any, decision: DraftDecision, reason: str = "", **
 
 @action
 def open_for_comment(
-    *, actor: Any, decision: DraftDecision, opens_on: date, closes_on: date
+    *, actor: Any, decision: DraftDecision, opens_on: date, closes_on: date, historical: bool = False
 ) -> DraftDecision:
-    """Publish the draft for comment from ``opens_on`` to ``closes_on`` (both included)."""
+    """Publish the draft for comment from ``opens_on`` to ``closes_on`` (both included).
+
+    ``historical`` records a consultation that already took place (migration, the demo): its
+    period may lie in the past and it counts as published on its first day.
+    """
     authorize(actor, "approve", decision)
     decision = _locked(decision)
     if decision.status != DecisionStatus.DRAFT:
@@ -121,11 +125,17 @@ def open_for_comment(
         raise ActionError({"opens_on": _("Give the first day of the comment period.")})
     if closes_on is None or closes_on - opens_on < MIN_PERIOD:
         raise ActionError({"closes_on": _("The comment period must end at least one day after it starts.")})
-    if closes_on < today():
+    if closes_on < today() and not historical:
         raise ActionError({"closes_on": _("The comment period cannot end in the past.")})
+    if historical and closes_on >= today():
+        raise ActionError({"closes_on": _("A consultation recorded as past must have ended.")})
     before = snapshot(decision, ["status", "opens_on", "closes_on"])
     decision.status, decision.opens_on, decision.closes_on = DecisionStatus.OPEN, opens_on, closes_on
-    decision.published_at = timezone.now()
+    decision.published_at = (
+        timezone.make_aware(timezone.datetime.combine(opens_on, timezone.datetime.min.time()))
+        if historical
+        else timezone.now()
+    )
     decision.save()
     record(actor=actor, verb="interaction.open_for_comment", obj=decision, before=before,
            after=snapshot(decision, ["status", "opens_on", "closes_on", "published_at"]))  # fmt: skip

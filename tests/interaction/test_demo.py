@@ -47,3 +47,13 @@ def test_the_demo_year_in_proportion_and_every_valid_letter_closed_on_time(world
     for letter in published:
         assert letter.writer_name not in letter.public_body and letter.phone not in letter.public_body
     assert not Message.objects.exists()  # nobody is told about historical letters
+
+
+def test_the_demo_has_the_seeds_eight_consultations_and_five_hearings(world) -> None:
+    from gongkai.core import demo_interaction
+    from gongkai.interaction.actions_decisions import decision_counts
+
+    made = demo_interaction._decisions(units={}, county=world.county, admin=world.county_admin)
+    assert made == {"decisions": 8, "hearings": 5}
+    counts = decision_counts(2013, [world.county.pk])
+    assert (counts["decisions_published"], counts["hearings"]) == (8, 5)
