@@ -63,6 +63,12 @@ JOBS: dict[str, Job] = {
             "Close applications whose correction or fee period passed (deemed withdrawn / abandoned).",
         ),
         Job(
+            "interaction.chase_due_letters",
+            "gongkai.interaction.actions.chase_job",
+            timedelta(hours=6),
+            "Send chase notices (督办) for letters due within a working day or overdue, once a day each.",
+        ),
+        Job(
             "audit.verify",
             "gongkai.audit.log.verify_job",
             timedelta(hours=24),

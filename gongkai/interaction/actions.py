@@ -388,6 +388,25 @@ def approve_reply(
     return letter
 
 
+def _chase(actor: Any, letter: Letter, note: str, on: date | None = None) -> Letter:
+    letter.chase_count += 1
+    letter.last_chased_on = on or today()
+    letter.save(update_fields=["chase_count", "last_chased_on", "updated_at"])
+    record(
+        actor=actor,
+        verb="interaction.chase",
+        obj=letter,
+        after={"chase_count": letter.chase_count},
+        reason=note,
+    )
+    unit = letter.lead_unit
+    if unit is not None and unit.email:
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = _("Chase notice: letter %(case)s") % {"case": letter.case_number}
+        notify(obj=letter, subject=subject, body=note, email=unit.email)
+    return letter
+
+
 @action
 def chase_letter(*, actor: Any, letter: Letter, note: str) -> Letter:
     """督办: a chase notice to the lead unit (due soon or overdue)."""
@@ -396,16 +415,38 @@ def chase_letter(*, actor: Any, letter: Letter, note: str) -> Letter:
     _require(letter, LetterStatus.ASSIGNED, LetterStatus.REVIEW)
     if not note.strip():
         raise ActionError({"note": _("Write the chase notice.")})
-    letter.chase_count += 1
-    letter.save(update_fields=["chase_count", "updated_at"])
-    record(
-        actor=actor,
-        verb="interaction.chase",
-        obj=letter,
-        after={"chase_count": letter.chase_count},
-        reason=note,
+    return _chase(actor, letter, note.strip())
+
+
+@action
+def chase_due_letters(*, actor: Any = None, as_of: date | None = None) -> int:
+    """The daily 督办: every assigned letter due within a working day or overdue gets one notice a day.
+
+    Idempotent for a day: a letter chased today is not chased again.
+    """
+    from gongkai.workdays.calendar import get_calendar
+    from gongkai.workdays.engine import compute_due
+
+    as_of = as_of or today()
+    horizon = compute_due(get_calendar(), as_of, 1).due
+    due = Letter.objects.filter(status=LetterStatus.ASSIGNED, clock__due_date__lte=horizon).exclude(
+        last_chased_on__gte=as_of
     )
-    return letter
+    count = 0
+    for letter in due.select_related("lead_unit", "clock").iterator(chunk_size=200):
+        letter = _locked(letter)
+        overdue = letter.clock.due_date < as_of
+        with translation.override(settings.LANGUAGE_CODE):
+            note = (
+                _("Overdue since %(date)s: reply now.") if overdue else _("Due on %(date)s: reply in time.")
+            ) % {"date": letter.clock.due_date.isoformat()}
+        _chase(actor, letter, note, on=as_of)
+        count += 1
+    return count
+
+
+def chase_job() -> str:
+    return f"chased {chase_due_letters(actor=None)} letters due soon or overdue"
 
 
 @action

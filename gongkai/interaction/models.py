@@ -160,6 +160,7 @@ class Letter(models.Model):
         "workdays.Clock", null=True, blank=True, on_delete=models.PROTECT, related_name="letter"
     )
     chase_count = models.PositiveSmallIntegerField(default=0)
+    last_chased_on = models.DateField(null=True, blank=True)
     answered_on_spot = models.BooleanField(_("answered on the spot"), default=False)
     draft_reply = models.TextField(_("draft reply"), blank=True)
     drafted_by = models.ForeignKey(

@@ -150,3 +150,23 @@ def test_a_limit_set_on_assignment_moves_the_due_date(world, channels, category)
     letter.refresh_from_db()
     assert letter.clock.limit_days == 5 and letter.clock.due_date == date(2025, 10, 10)
     assert list(LetterPolicy().visible_to(world.reviewer)).count(letter) == 1
+
+
+def test_letters_due_soon_or_overdue_are_chased_once_a_day(world, channels, category) -> None:
+    from gongkai.notifications.models import Message
+    from gongkai.orgs.actions import update_organisation
+
+    update_organisation(actor=world.root, organisation=world.unit_a, email="caizheng@example.gov.cn")
+    letter, _ = actions.register_letter(actor=world.reviewer, channel=channels["hotline"], category=category,
+                                        received_on=date(2025, 9, 26), **LETTER)  # fmt: skip
+    actions.triage_letter(actor=world.reviewer, letter=letter, valid=True, on=date(2025, 9, 26))
+    actions.assign_letter(actor=world.reviewer, letter=letter, lead_unit=world.unit_a, on=date(2025, 9, 26))
+    letter.refresh_from_db()
+    assert letter.clock.due_date == date(2025, 10, 10)
+    assert actions.chase_due_letters(as_of=date(2025, 10, 8)) == 0  # two working days left
+    assert actions.chase_due_letters(as_of=date(2025, 10, 9)) == 1
+    assert actions.chase_due_letters(as_of=date(2025, 10, 9)) == 0  # once a day
+    assert actions.chase_due_letters(as_of=date(2025, 10, 13)) == 1  # overdue
+    letter.refresh_from_db()
+    assert letter.chase_count == 2
+    assert Message.objects.filter(recipient="caizheng@example.gov.cn").count() == 2
