@@ -16,6 +16,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from gongkai.accounts.models import TokenScope
 from gongkai.api.applications import router as applications_router
 from gongkai.api.auth import ApiCredentials, require_staff
+from gongkai.api.decisions import router as decisions_router
 from gongkai.api.disclosure import router as items_router
 from gongkai.api.interaction import router as letters_router
 from gongkai.api.schemas import (
@@ -232,5 +233,6 @@ def calendar_year(request: HttpRequest, year: int) -> Any:
 api.add_router("/items", items_router)
 api.add_router("/applications", applications_router)
 api.add_router("/letters", letters_router)
+api.add_router("/decisions", decisions_router)
 
 __all__ = ["api", "TokenScope", "get_object_or_404"]
