@@ -7,6 +7,8 @@ from gongkai.office import views_decisions as views
 urlpatterns = [
     path("", views.decision_list, name="decision_list"),
     path("new/", views.decision_create, name="decision_create"),
+    path("hearings/new/", views.hearing_create, name="hearing_create"),
+    path("hearings/<int:pk>/record/", views.hearing_record, name="hearing_record"),
     path("<int:pk>/", views.decision_detail, name="decision_detail"),
     path("<int:pk>/open/", views.decision_open, name="decision_open"),
     path("<int:pk>/close/", views.decision_close, name="decision_close"),

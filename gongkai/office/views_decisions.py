@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from gongkai.interaction import actions_decisions as actions
-from gongkai.interaction.models_decisions import CommentStatus, DecisionStatus, DraftDecision
+from gongkai.interaction.models_decisions import CommentStatus, DecisionStatus, DraftDecision, HearingStatus
 from gongkai.interaction.policies_decisions import (
     UNIT_ROLES,
     CommentPolicy,
@@ -96,6 +96,43 @@ class ModerateForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Reason for rejecting"), max_length=300, required=False)
 
 
+class HearingForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=gettext_lazy("Organisation"), queryset=Organisation.objects.none()
+    )
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    date = forms.DateField(label=gettext_lazy("Date"), widget=DATE)
+    place = forms.CharField(label=gettext_lazy("Place"), max_length=200)
+    participants = forms.CharField(
+        label=gettext_lazy("Participants"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    decision = forms.ModelChoiceField(
+        label=gettext_lazy("Draft decision"), queryset=DraftDecision.objects.none(), required=False,
+        help_text=gettext_lazy("Leave empty for a hearing not on a draft decision."),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        orgs = Organisation.objects.filter(is_active=True).order_by("path")
+        if not getattr(user, "is_superuser", False):
+            orgs = orgs.filter(pk__in=scope_ids(user, UNIT_ROLES))
+        self.fields["organisation"].queryset = orgs
+        self.fields["decision"].queryset = decision_policy.filter(user, "view_office").order_by("-created_at")
+
+
+class RecordHearingForm(forms.Form):
+    held_on = forms.DateField(
+        label=gettext_lazy("Held on"), widget=DATE, required=False,
+        help_text=gettext_lazy("Leave empty if it was held on the planned date."),
+    )  # fmt: skip
+    participants = forms.CharField(
+        label=gettext_lazy("Participants"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Leave empty to keep the planned participants."),
+    )  # fmt: skip
+    record = forms.CharField(label=gettext_lazy("Record"), widget=forms.Textarea(attrs={"rows": 10}))
+    outcome = forms.CharField(label=gettext_lazy("Outcome"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
 def _decision(request: HttpRequest, pk: int, verb: str = "view_office") -> DraftDecision:
     return decision_policy.get(
         request.user, verb, DraftDecision.objects.select_related("organisation"), pk=pk
@@ -120,6 +157,7 @@ def decision_list(request: HttpRequest) -> HttpResponse:
         {
             "decisions": decisions.order_by("-created_at", "-id")[:200],
             "hearings": hearings,
+            "planned": HearingStatus.PLANNED,
             "statuses": DecisionStatus.choices,
             "status": status,
             "can_create": bool(scope_ids(request.user, UNIT_ROLES)) or request.user.is_superuser,
@@ -197,3 +235,31 @@ def comment_moderate(request: HttpRequest, pk: int, comment_pk: int) -> HttpResp
         messages.success(request, _("Done."))
         return redirect(_detail_url(decision))
     return simple_form(request, form, _("Moderate a comment"), _detail_url(decision))
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def hearing_create(request: HttpRequest) -> HttpResponse:
+    form = HearingForm(request.POST or None, user=request.user)
+    if run_form(request, form, lambda d: actions.create_hearing(actor=request.user, **d)):
+        messages.success(request, _("The hearing was saved."))
+        return redirect("office:decision_list")
+    return simple_form(request, form, _("New hearing"), reverse("office:decision_list"))
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def hearing_record(request: HttpRequest, pk: int) -> HttpResponse:
+    hearing = hearing_policy.get(request.user, "edit", pk=pk)
+
+    def run(d: dict[str, Any]) -> Any:
+        participants = d.pop("participants") or None  # empty keeps the planned participants
+        return actions.record_hearing(actor=request.user, hearing=hearing, participants=participants, **d)
+
+    form = RecordHearingForm(request.POST or None)
+    if run_form(request, form, run):
+        messages.success(request, _("The hearing was recorded."))
+        return redirect("office:decision_list")
+    return simple_form(
+        request, form, f"{_('Record the hearing')} · {hearing.title}", reverse("office:decision_list")
+    )
