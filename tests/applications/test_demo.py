@@ -23,3 +23,14 @@ def test_the_demo_has_the_seeds_2013_applications_and_a_case_in_every_state(worl
     assert states >= {"pending", "processing", "correction", "consulting", "fee", "review", "closed"}
     overdue = [a for a in current.filter(status="processing") if a.clock.due_date < timezone.localdate()]
     assert overdue, "one case is past its due date"
+
+
+def test_the_demo_sends_nothing_to_its_made_up_applicants(world, mailoutbox) -> None:
+    from gongkai.notifications.models import Message
+
+    units = {key: factories.make_org(actor=world.root, parent=world.county, name=f"攸县{key}")
+             for key in ("住建局", "民政局", "财政局", "国土局", "教育局", "环保局", "网岭镇")}  # fmt: skip
+    demo_applications.load(units=units, county=world.county, reviewer=world.reviewer, clerks={})
+    assert Message.objects.exists()
+    assert set(Message.objects.values_list("status", flat=True)) == {"recorded"}
+    assert mailoutbox == []
