@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongkai.applications.fees import FeeMode
 from gongkai.applications.outcomes import Outcome, ReplyType
@@ -62,7 +63,7 @@ class Status(models.TextChoices):
     CONSULTING = "consulting", _("Consulting a third party")  # 征求意见中
     FEE = "fee", _("Awaiting fee payment")  # 待缴费
     REVIEW = "review", _("Reply under review")  # 答复待审核
-    CLOSED = "closed", _("Closed")  # 已办结
+    CLOSED = "closed", pgettext_lazy("case status", "Closed")  # 已办结
     DISCARDED = "discarded", _("Not registered")  # 未登记 (junk or duplicate submission; never counted)
 
 

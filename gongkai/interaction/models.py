@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ChannelKind(models.TextChoices):
@@ -71,7 +72,7 @@ class LetterStatus(models.TextChoices):
     ASSIGNED = "assigned", _("Being handled")  # 已交办，办理中
     RETURNED = "returned", _("Returned by the unit")  # 退回，待重新交办
     REVIEW = "review", _("Reply under review")  # 答复待审核
-    CLOSED = "closed", _("Closed")  # 已办结
+    CLOSED = "closed", pgettext_lazy("case status", "Closed")  # 已办结
     INVALID = "invalid", _("Not valid")  # 无效件
 
 
