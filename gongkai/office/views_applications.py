@@ -26,7 +26,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
@@ -220,7 +220,7 @@ QUEUES = [
         lambda u, t, c: Q(assignee=u, status__in=OPEN_STATUSES),
         BY_DUE,
     ),
-    Queue("closed", gettext_lazy("Closed"), _status(Status.CLOSED), ("-replied_on", "-id")),
+    Queue("closed", pgettext_lazy("case status", "Closed"), _status(Status.CLOSED), ("-replied_on", "-id")),
     Queue("discarded", gettext_lazy("Not registered"), _status(Status.DISCARDED)),
 ]
 QUEUE_BY_VALUE = {q.value: q for q in QUEUES}

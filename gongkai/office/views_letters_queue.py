@@ -26,7 +26,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
@@ -141,7 +141,7 @@ QUEUES = [
     Queue("due_soon", gettext_lazy("Due within 3 working days"), _due_soon, BY_DUE),
     Queue("overdue", gettext_lazy("Overdue"), lambda t, c: Q(status__in=OPEN_LETTER_STATUSES, due__lt=t), BY_DUE),
     Queue("review", gettext_lazy("Replies to review"), lambda t, c: Q(status=LetterStatus.REVIEW), BY_DUE),
-    Queue("closed", gettext_lazy("Closed"), lambda t, c: Q(status=LetterStatus.CLOSED), ("-replied_on", "-id")),
+    Queue("closed", pgettext_lazy("case status", "Closed"), lambda t, c: Q(status=LetterStatus.CLOSED), ("-replied_on", "-id")),
     Queue("invalid", gettext_lazy("Not valid"), lambda t, c: Q(status=LetterStatus.INVALID)),
 ]  # fmt: skip
 QUEUE_BY_VALUE = {q.value: q for q in QUEUES}
