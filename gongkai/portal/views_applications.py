@@ -48,6 +48,7 @@ from gongkai.applications.outcomes import Outcome
 from gongkai.applications.policies import ApplicationPolicy
 from gongkai.core.actions import ActionError
 from gongkai.portal import captcha
+from gongkai.portal.case_access import CodeStore, Receipts, session_tag
 from gongkai.portal.downloads import DOWNLOAD_CSP, content_disposition
 from gongkai.portal.forms_applications import ApplicationForm, CorrectionForm, TrackForm, WithdrawForm
 from gongkai.portal.queries import public_units
@@ -57,7 +58,6 @@ TRACK_SESSION = "gk_track"  # {case number: tracking code} the visitor has prove
 RECEIPT_SESSION = "gk_apply_receipt"  # the submission key of the last application sent from here
 RECEIPT_SECONDS = 15 * 60  # how long a double-click still finds the first submission's confirmation
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
-MAX_REMEMBERED = 20  # cases one session may hold codes for
 HOUR = 3600
 
 # Documents the applicant may download: the information provided, and their own uploads.
@@ -139,22 +139,9 @@ def too_many(request: HttpRequest, what: str) -> HttpResponse:
 # --- the tracking authorisation ------------------------------------------------------------------
 
 
-def _codes(request: HttpRequest) -> dict[str, str]:
-    codes = request.session.get(TRACK_SESSION)
-    return dict(codes) if isinstance(codes, dict) else {}
-
-
-def remember_code(request: HttpRequest, case_number: str, code: str) -> None:
-    codes = _codes(request)
-    codes.pop(case_number, None)
-    codes[case_number] = code  # the newest last; only the last few are kept
-    request.session[TRACK_SESSION] = dict(list(codes.items())[-MAX_REMEMBERED:])
-
-
-def forget_code(request: HttpRequest, case_number: str) -> None:
-    codes = _codes(request)
-    if codes.pop(case_number, None) is not None:
-        request.session[TRACK_SESSION] = codes
+CODES = CodeStore(TRACK_SESSION)
+RECEIPTS = Receipts("apply")
+_codes, remember_code, forget_code = CODES.codes, CODES.remember, CODES.forget
 
 
 def authorised(request: HttpRequest, case_number: str) -> tuple[Application, str] | None:
@@ -212,24 +199,7 @@ def error_summary(form: Form) -> list[tuple[str, str, str]]:
 # --- 1. applying ---------------------------------------------------------------------------------
 
 
-def _receipt_cache_key(submission_key: str) -> str:
-    return "portal:apply:receipt:" + hashlib.sha256(submission_key.encode()).hexdigest()
-
-
-def _receipt(request: HttpRequest, submission_key: str) -> dict[str, Any] | None:
-    """The confirmation of the application sent with this key, for the session that sent it only."""
-    if not submission_key:
-        return None
-    receipt = cache.get(_receipt_cache_key(submission_key))
-    if not isinstance(receipt, dict) or not request.session.session_key:
-        return None
-    if not secrets.compare_digest(receipt.get("session", ""), _session_tag(request)):
-        return None
-    return receipt
-
-
-def _session_tag(request: HttpRequest) -> str:
-    return hashlib.sha256(f"receipt:{request.session.session_key}".encode()).hexdigest()
+_receipt_cache_key, _receipt, _session_tag = RECEIPTS.cache_key, RECEIPTS.get, session_tag
 
 
 def _domain_errors(form: ApplicationForm) -> None:

@@ -17,7 +17,6 @@ pages may be up to ``PORTAL_CACHE_SECONDS`` old. They show only the masked publi
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 import time
@@ -45,11 +44,11 @@ from gongkai.interaction.models import Category, Channel, ChannelKind, Letter, L
 from gongkai.orgs.models import Organisation
 from gongkai.portal import captcha
 from gongkai.portal.cache import anonymous_page
+from gongkai.portal.case_access import CodeStore, Receipts
 from gongkai.portal.forms_interaction import LetterForm, LetterTrackForm, RatingForm, RepliesFilterForm
 from gongkai.portal.views_applications import (
     HOUR,
     KEY_PATTERN,
-    MAX_REMEMBERED,
     RECEIPT_SECONDS,
     _mask_address,
     _mask_email,
@@ -113,20 +112,8 @@ def mailboxes(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _receipt_cache_key(submission_key: str) -> str:
-    return "portal:mailbox:receipt:" + hashlib.sha256(submission_key.encode()).hexdigest()
-
-
-def _receipt(request: HttpRequest, submission_key: str) -> dict[str, Any] | None:
-    """The confirmation of the letter sent with this key, for the session that sent it only."""
-    if not submission_key:
-        return None
-    receipt = cache.get(_receipt_cache_key(submission_key))
-    if not isinstance(receipt, dict) or not request.session.session_key:
-        return None
-    if not secrets.compare_digest(receipt.get("session", ""), _session_tag(request)):
-        return None
-    return receipt
+RECEIPTS = Receipts("mailbox")
+_receipt_cache_key, _receipt = RECEIPTS.cache_key, RECEIPTS.get
 
 
 def _write_page(request: HttpRequest, channel: Channel, form: LetterForm, key: str) -> HttpResponse:
@@ -241,22 +228,8 @@ def done(request: HttpRequest) -> HttpResponse:
 # --- 2. tracking and rating ----------------------------------------------------------------------
 
 
-def _codes(request: HttpRequest) -> dict[str, str]:
-    codes = request.session.get(TRACK_SESSION)
-    return dict(codes) if isinstance(codes, dict) else {}
-
-
-def remember_code(request: HttpRequest, case_number: str, code: str) -> None:
-    codes = _codes(request)
-    codes.pop(case_number, None)
-    codes[case_number] = code
-    request.session[TRACK_SESSION] = dict(list(codes.items())[-MAX_REMEMBERED:])
-
-
-def forget_code(request: HttpRequest, case_number: str) -> None:
-    codes = _codes(request)
-    if codes.pop(case_number, None) is not None:
-        request.session[TRACK_SESSION] = codes
+CODES = CodeStore(TRACK_SESSION)
+_codes, remember_code, forget_code = CODES.codes, CODES.remember, CODES.forget
 
 
 def authorised(request: HttpRequest, case_number: str) -> tuple[Letter, str] | None:
