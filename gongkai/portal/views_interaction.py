@@ -26,6 +26,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -41,6 +42,7 @@ from gongkai.core.actions import ActionError
 from gongkai.interaction import actions
 from gongkai.interaction.masking import mask
 from gongkai.interaction.models import Category, Channel, ChannelKind, Letter, LetterStatus, Rating
+from gongkai.interaction.policies import LetterPolicy
 from gongkai.orgs.models import Organisation
 from gongkai.portal import captcha
 from gongkai.portal.cache import anonymous_page
@@ -367,7 +369,11 @@ PUBLIC_LIST_FIELDS = (
 
 
 def _published() -> Any:
-    return Letter.objects.filter(published=True, organisation__is_active=True)
+    """What the public may see, by the letter policy for an anonymous reader (the Q&A of published letters).
+
+    Signed-in staff reading the portal see the same: these are public pages, not their queue.
+    """
+    return LetterPolicy().visible_to(AnonymousUser()).filter(organisation__is_active=True)
 
 
 @anonymous_page
