@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "gongkai.notifications",
     "gongkai.applications",
     "gongkai.interaction",
+    "gongkai.services",
+    "gongkai.supervision",
     "gongkai.search",
     "gongkai.portal",
     "gongkai.office",
