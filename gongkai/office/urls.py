@@ -62,4 +62,7 @@ urlpatterns = [
     path("letters/", include("gongkai.office.urls_letters")),
     path("interaction/", include("gongkai.office.urls_interaction")),
     path("decisions/", include("gongkai.office.urls_decisions")),
+    # government services (window staff, catalogue) and e-supervision
+    path("services/", include("gongkai.office.urls_services")),
+    path("supervision/", include("gongkai.office.urls_supervision")),
 ]

@@ -32,4 +32,5 @@ urlpatterns = [
     path("", include("gongkai.portal.urls_applications")),
     path("", include("gongkai.portal.urls_interaction")),
     path("", include("gongkai.portal.urls_decisions")),
+    path("", include("gongkai.portal.urls_services")),
 ]
