@@ -69,6 +69,12 @@ JOBS: dict[str, Job] = {
             "Send chase notices (督办) for letters due within a working day or overdue, once a day each.",
         ),
         Job(
+            "supervision.scan",
+            "gongkai.supervision.scan.scan_job",
+            timedelta(minutes=30),
+            "Raise open clocks to warning or alarm, lower them when dates moved, notify each unit once.",
+        ),
+        Job(
             "audit.verify",
             "gongkai.audit.log.verify_job",
             timedelta(hours=24),

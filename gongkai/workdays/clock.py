@@ -5,7 +5,9 @@ what happened to the clock in the audit log and keep ``due_date`` current.
 
 from __future__ import annotations
 
+import math
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -18,7 +20,18 @@ from gongkai.audit.log import record
 from gongkai.core.actions import ActionError, action
 from gongkai.workdays.calendar import get_calendar
 from gongkai.workdays.engine import Calendar, DueResult, Pause, compute_due, explain, workdays_used
-from gongkai.workdays.models import Clock, ClockExtension, ClockKind, ClockPause, ClockStatus, PauseReason
+from gongkai.workdays.models import (
+    Clock,
+    ClockExtension,
+    ClockKind,
+    ClockLevel,
+    ClockPause,
+    ClockStatus,
+    PauseReason,
+)
+
+# The share of the limit after which a clock is in warning (预警), unless a rule says otherwise.
+DEFAULT_WARNING_SHARE = Decimal("0.8")
 
 
 def today() -> date:
@@ -58,8 +71,23 @@ def _refresh(clock: Clock, cal: Calendar | None = None) -> DueResult:
     return result
 
 
-def _apply(clock: Clock, cal: Calendar | None = None) -> DueResult:
-    """Set the derived fields (due date, status, on time) from the facts; no write."""
+def warning_shares() -> dict[str, Decimal]:
+    """The configured warning share per clock kind (kinds without a rule use the default)."""
+    from gongkai.supervision.models import WarningRule  # supervision configures the clock, not vice versa
+
+    return {kind: Decimal(share) for kind, share in WarningRule.objects.values_list("kind", "share")}
+
+
+def warning_limit(total_limit: int, share: Decimal) -> int:
+    """Working days after which the warning starts: ceil(limit x share), exact in decimals."""
+    return math.ceil(Decimal(total_limit) * Decimal(share))
+
+
+def _apply(
+    clock: Clock, cal: Calendar | None = None, *, shares: dict[str, Decimal] | None = None
+) -> DueResult:
+    """Set the derived fields (due date, status, on time, supervision dates) from the facts; no write."""
+    cal = cal or get_calendar()
     result = evaluate(clock, cal)
     clock.due_date = result.due
     clock.provisional = result.provisional
@@ -69,7 +97,33 @@ def _apply(clock: Clock, cal: Calendar | None = None) -> DueResult:
     else:
         clock.status = ClockStatus.PAUSED if result.paused else ClockStatus.RUNNING
         clock.on_time = None
+    _apply_supervision(clock, cal, result, shares)
     return result
+
+
+def _apply_supervision(
+    clock: Clock, cal: Calendar, result: DueResult, shares: dict[str, Decimal] | None
+) -> None:
+    share = (warning_shares() if shares is None else shares).get(clock.kind, DEFAULT_WARNING_SHARE)
+    pauses = [Pause(p.start, p.end) for p in clock.pauses.all()]
+    # The warning point is a share of the whole limit, extensions included, counted with the
+    # same pauses as the due date: an extension or a pause moves both.
+    days = warning_limit(result.limit, share)
+    if result.limit == 0 or days >= result.limit:
+        clock.warn_date = result.due
+    else:
+        clock.warn_date = compute_due(cal, clock.start_date, days, pauses=pauses, today=today()).due
+    if clock.closed_on is not None:
+        clock.used_days = workdays_used(cal, clock.start_date, clock.closed_on, pauses=pauses)
+        return
+    clock.used_days = None
+    # Only the scan raises a level (it writes the alert); a later due or warning date lowers it
+    # at once, and the next scan raises it again where the new dates say so.
+    now = today()
+    if clock.level == ClockLevel.ALARM and not (clock.due_date is not None and clock.due_date < now):
+        clock.level = ClockLevel.NORMAL
+    if clock.level == ClockLevel.WARNING and not (clock.warn_date is not None and clock.warn_date <= now):
+        clock.level = ClockLevel.NORMAL
 
 
 def _state(clock: Clock) -> dict[str, Any]:
@@ -80,6 +134,10 @@ def _state(clock: Clock) -> dict[str, Any]:
         "status": clock.status,
         "provisional": clock.provisional,
     }
+
+
+def _supervision_state(clock: Clock) -> dict[str, Any]:
+    return {"warn_date": clock.warn_date, "level": clock.level, "used_days": clock.used_days}
 
 
 def _locked(clock: Clock) -> Clock:
@@ -291,12 +349,22 @@ def recompute_open_clocks(*, actor: Any, reason: str, years: set[int] | None = N
             )
         qs = qs.filter(cond)
     changed = 0
+    shares = warning_shares()
     for clock in qs.prefetch_related("pauses", "extensions").iterator(chunk_size=500):
         before = _state(clock)
-        _apply(clock, cal)
+        sup_before = _supervision_state(clock)
+        _apply(clock, cal, shares=shares)
         after = _state(clock)
-        if after != before:
-            clock.save(update_fields=["due_date", "provisional", "status", "on_time", "updated_at"])
+        sup_after = _supervision_state(clock)
+        if after != before or sup_after != sup_before:
+            if sup_after != sup_before:  # only then, so the usual events read as before
+                before, after = {**before, **sup_before}, {**after, **sup_after}
+            clock.save(
+                update_fields=[
+                    "due_date", "provisional", "status", "on_time", "warn_date", "level", "used_days",
+                    "updated_at",
+                ]
+            )  # fmt: skip
             changed += 1
             record(
                 actor=actor,
@@ -307,3 +375,29 @@ def recompute_open_clocks(*, actor: Any, reason: str, years: set[int] | None = N
                 reason=reason,
             )
     return changed
+
+
+def recompute_warn_dates(kind: str) -> int:
+    """Recompute the warning date (and lower the level) of the open clocks of ``kind``.
+
+    Called by the supervision action that changes the kind's warning share, inside its
+    transaction; changed clocks are written with one UPDATE per batch. Returns how many changed.
+    """
+    cal = get_calendar()
+    shares = warning_shares()
+    changed: list[Clock] = []
+    count = 0
+    qs = Clock.objects.filter(kind=kind).exclude(status=ClockStatus.CLOSED).order_by("pk")
+    for clock in qs.prefetch_related("pauses", "extensions").iterator(chunk_size=1000):
+        before = (clock.warn_date, clock.level)
+        _apply_supervision(clock, cal, evaluate(clock, cal), shares)
+        if (clock.warn_date, clock.level) != before:
+            changed.append(clock)
+        if len(changed) >= 1000:
+            Clock.objects.bulk_update(changed, ["warn_date", "level"])
+            count += len(changed)
+            changed = []
+    if changed:
+        Clock.objects.bulk_update(changed, ["warn_date", "level"])
+        count += len(changed)
+    return count

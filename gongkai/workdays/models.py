@@ -104,6 +104,14 @@ class PauseReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class ClockLevel(models.TextChoices):
+    """The supervision level of a clock (电子监察): raised by the scan, lowered when the due date moves."""
+
+    NORMAL = "normal", _("Normal")
+    WARNING = "warning", _("Warning")  # 预警
+    ALARM = "alarm", _("Alarm")  # 报警
+
+
 class Clock(models.Model):
     """A working-day time limit: start (day 0), limit, pauses, extensions, due, closed.
 
@@ -135,6 +143,13 @@ class Clock(models.Model):
     provisional = models.BooleanField(_("provisional"), default=False)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     on_time = models.BooleanField(_("on time"), null=True)
+    # Supervision: the day the warning share of the limit is reached (computed like due_date),
+    # the level the scan raised the clock to, and the working days used once closed.
+    warn_date = models.DateField(_("warning date"), null=True, blank=True)
+    level = models.CharField(
+        _("supervision level"), max_length=8, choices=ClockLevel.choices, default=ClockLevel.NORMAL
+    )
+    used_days = models.PositiveIntegerField(_("working days used"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -146,6 +161,9 @@ class Clock(models.Model):
             models.Index(fields=["organisation", "status", "due_date"]),
             models.Index(fields=["kind", "status"]),
             models.Index(fields=["content_type", "object_id"]),
+            # The supervision scan seeks (level, status) and ranges over a date.
+            models.Index(fields=["level", "status", "due_date"], name="clock_level_due"),
+            models.Index(fields=["level", "status", "warn_date"], name="clock_level_warn"),
         ]
 
     def __str__(self) -> str:
