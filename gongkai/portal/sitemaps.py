@@ -18,6 +18,7 @@ from django.urls import reverse
 from gongkai.disclosure.models import DisclosureItem
 from gongkai.orgs.models import Organisation
 from gongkai.portal.queries import public_units, published
+from gongkai.portal.views_services import ServiceItemSitemap
 
 ANONYMOUS = AnonymousUser()
 
@@ -88,4 +89,5 @@ SITEMAPS = {
     "units": UnitSitemap,
     "catalogues": UnitCatalogueSitemap,
     "guides": UnitGuideSitemap,
+    "services": ServiceItemSitemap,
 }
