@@ -240,9 +240,14 @@ def open_slots(
     return len(new)
 
 
+def now() -> dt.datetime:
+    """The local time (a function, so tests can move the clock)."""
+    return timezone.localtime()
+
+
 def _slot_past(slot: AppointmentSlot) -> bool:
-    now = timezone.localtime()
-    return slot.date < now.date() or (slot.date == now.date() and slot.start <= now.time())
+    now_ = now()
+    return slot.date < now_.date() or (slot.date == now_.date() and slot.start <= now_.time())
 
 
 def _new_reference(slot: AppointmentSlot) -> str:
