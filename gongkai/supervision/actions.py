@@ -62,8 +62,9 @@ def issue_card(
     on: date | None = None,
 ) -> Card:
     """A yellow (黄牌) or red card (红牌) to a unit, optionally about one of its clocks."""
-    card = Card(organisation=organisation, colour=colour, clock=clock, issued_by=actor)
+    card = Card(organisation=organisation, colour=colour, clock=clock)
     authorize(actor, "issue", card)
+    card.issued_by = actor
     if colour not in CardColour.values:
         raise ActionError({"colour": [_("Choose a yellow or a red card.")]})
     card.reason = _text(reason, "reason", _("Give the reason for the card."))
