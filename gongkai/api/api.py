@@ -30,6 +30,7 @@ from gongkai.api.schemas import (
     OrganisationPatch,
     WorkdayAddOut,
 )
+from gongkai.api.services import router as services_router
 from gongkai.core.actions import ActionError
 from gongkai.orgs import actions as org_actions
 from gongkai.orgs.models import OrgKind
@@ -234,5 +235,6 @@ api.add_router("/items", items_router)
 api.add_router("/applications", applications_router)
 api.add_router("/letters", letters_router)
 api.add_router("/decisions", decisions_router)
+api.add_router("/services", services_router)
 
 __all__ = ["api", "TokenScope", "get_object_or_404"]
