@@ -240,7 +240,7 @@ def reject_case(*, actor: Any, case: ServiceCase, reason: str, on: date | None =
     before = _state(case)
     case.status = CaseStatus.REJECTED
     case.rejection_reason = reason
-    case.completed_on = on
+    case.completed_on = on  # the day the case ended (bulk imports and figures rely on it)
     _close_clock(actor, case, on)
     case.save()
     record(

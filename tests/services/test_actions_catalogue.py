@@ -171,3 +171,86 @@ def test_item_not_served_or_unpublished_is_refused(svc: Any) -> None:
     assert {"name", "phone"} <= set(exc.value.message_dict)
     slot.refresh_from_db()
     assert slot.booked == 0 and not Appointment.objects.exists()
+
+
+def test_booking_counts_in_the_database_not_on_a_stale_object(svc: Any) -> None:
+    slot = _slot(svc, capacity=1)
+    stale = AppointmentSlot.objects.get(pk=slot.pk)  # read before the place is taken
+    _book(svc, slot)
+    assert stale.booked == 0
+    with pytest.raises(ActionError):
+        _book(svc, stale)
+    assert AppointmentSlot.objects.get(pk=slot.pk).booked == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_people_racing_for_the_last_place(world: Any) -> None:
+    """On PostgreSQL, two bookings at the same moment: exactly one gets the place."""
+    import threading
+
+    from django.db import connection
+
+    from tests.services.conftest import Svc
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs concurrent connections")
+    svc = Svc(world)
+    slot = _slot(svc, capacity=1)
+    barrier = threading.Barrier(2)
+    results: list[str] = []
+
+    def book(name: str) -> None:
+        from django.db import connections
+
+        try:
+            barrier.wait()
+            actions.book_appointment(actor=None, slot=slot, item=svc.item, name=name, phone="1")
+            results.append("ok")
+        except ActionError:
+            results.append("full")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=book, args=(n,)) for n in ("甲", "乙")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == ["full", "ok"]
+    assert AppointmentSlot.objects.get(pk=slot.pk).booked == 1 and Appointment.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_case_numbers_are_unique_under_concurrent_receipt(world: Any) -> None:
+    import threading
+
+    from django.db import connection
+
+    from gongkai.services.models import ServiceCase
+    from tests.services.conftest import APPLICANT, Svc
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs concurrent connections")
+    svc = Svc(world)
+    barrier = threading.Barrier(3)
+    errors: list[Exception] = []
+
+    def receive() -> None:
+        from django.db import connections
+
+        try:
+            barrier.wait()
+            actions.receive_case(actor=svc.centre_staff, item=svc.item, window=svc.window, **APPLICANT)
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=receive) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    numbers = sorted(ServiceCase.objects.values_list("case_number", flat=True))
+    assert [n[-6:] for n in numbers] == ["000001", "000002", "000003"]
