@@ -313,7 +313,9 @@ def appointment_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     visible = policy_for(Appointment).filter(user, "view_office")
     windows = list(
-        ServiceWindow.objects.filter(pk__in=visible.values("slot__window_id"))
+        window_policy()
+        .filter(user, "view_office")
+        .filter(Q(pk__in=visible.values("slot__window_id")) | Q(is_active=True))
         .select_related("centre")
         .order_by("centre__path", "sort_order", "number")
     )
