@@ -194,3 +194,17 @@ def test_cancel_look_ups_are_throttled(world, services, en, settings):
     for _attempt in range(2):
         en.post("/services/cancel/", {"reference": "YY1", "code": "X"})
     assert en.post("/services/cancel/", {"reference": "YY1", "code": "X"}).status_code == 429
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_booking_and_cancel_pages_render_in_both_languages_and_in_large_text(world, services, language):
+    from django.test import Client
+
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.cookies["gk_large_text"] = "1"
+    for target in (url(services), "/services/cancel/", "/services/booked/"):
+        response = client.get(target)
+        html = page(response)
+        assert response.status_code == 200, target
+        assert 'class="large-text' in html and "<script" not in html and "style=" not in html, target
+    assert ('lang="en"' if language == "en" else 'lang="zh-Hans"') in html

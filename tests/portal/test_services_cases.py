@@ -269,3 +269,18 @@ def test_my_cases_is_a_constant_number_of_queries(world, services, login):
         html = page(client.get("/my/services/"))
     assert len(large.captured_queries) <= len(small.captured_queries)
     assert "26 cases" in html and "Page 1 of 2" in html
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_look_up_pages_render_in_both_languages(world, services, language):
+    from django.test import Client
+
+    case, code = apply_online(services)
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    assert client.get("/services/track/").status_code == 200
+    assert client.get("/my/services/").status_code == 200
+    client.post("/services/track/", {"case_number": case.case_number, "tracking_code": code})
+    response = client.get(f"/services/track/{case.case_number}/")
+    html = page(response)
+    assert response.status_code == 200 and case.case_number in html and "财政票据领购" in html
+    assert "<script" not in html and "style=" not in html
