@@ -55,6 +55,7 @@ class ServiceItemPolicy(Policy):
     rules = {
         "view": published_item | item_any_role | item_window | platform_admin,
         "view_office": item_any_role | item_window | platform_admin,
+        "view_history": item_unit | in_scope(Role.SUPERVISOR, field="organisation") | platform_admin,
         "change": item_unit | platform_admin,
         "publish": item_unit | platform_admin,
     }
@@ -66,6 +67,7 @@ class ServiceWindowPolicy(Policy):
     rules = {
         "view": field_is("active", "is_active", True) | in_scope(field="centre") | platform_admin,
         "view_office": in_scope(field="centre") | platform_admin,
+        "view_history": in_scope(Role.ADMIN, Role.SUPERVISOR, field="centre") | platform_admin,
         "change": in_scope(Role.ADMIN, field="centre") | platform_admin,
         # Opening appointment slots: the centre's administrators and its window staff.
         "manage_slots": in_scope(Role.ADMIN, Role.WINDOW, field="centre") | platform_admin,
@@ -90,6 +92,7 @@ class ServiceCasePolicy(Policy):
     rules = {
         "view": case_staff | case_supervisor_centre | centre_window | unit_window | owner() | platform_admin,
         "view_office": case_staff | case_supervisor_centre | centre_window | unit_window | platform_admin,
+        "view_history": case_staff | case_supervisor_centre | centre_window | unit_window | platform_admin,
         "process": centre_window | unit_window,
         # Approval steps (承办 → 审核 → 批准) may be recorded by the unit's officials too.
         "add_step": centre_window | unit_window | in_scope(*UNIT_ROLES, field="organisation"),
@@ -105,5 +108,6 @@ class AppointmentPolicy(Policy):
     rules = {
         "view": appointment_centre | owner() | platform_admin,
         "view_office": appointment_centre | platform_admin,
+        "view_history": appointment_centre | platform_admin,
         "process": in_scope(Role.WINDOW, field="slot__window__centre"),
     }

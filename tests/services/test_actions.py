@@ -316,3 +316,27 @@ def test_appointment_attended_on_receipt(svc: Any) -> None:
     case, _ = svc.receive(appointment=appointment)
     appointment.refresh_from_db()
     assert appointment.status == AppointmentStatus.ATTENDED and case.appointment == appointment
+
+
+def test_citizen_supplies_materials_to_their_own_case(svc: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    w = svc.world
+    case, _ = actions.submit_case_online(actor=w.citizen, item=svc.item, user=w.citizen, **APPLICANT)
+    actions.request_materials(actor=svc.unit_window, case=case, missing="身份证复印件")
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CORRECTION and case.clock is None
+    events = audit_count()
+    with pytest.raises(ActionError):  # nothing handed in
+        actions.supply_materials(actor=w.citizen, case=case)
+    with pytest.raises(PermissionDenied):  # someone else's case, no code
+        actions.supply_materials(actor=w.clerk_b, case=case, note="x")
+    assert audit_count() == events
+    scan = SimpleUploadedFile("身份证.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32, content_type="image/png")
+    correction = actions.supply_materials(actor=w.citizen, case=case, files=[scan])
+    case.refresh_from_db()
+    assert case.status == CaseStatus.SUBMITTED and correction.files.count() == 1
+    case = actions.accept_case(actor=svc.unit_window, case=case)
+    assert (
+        Message.objects.filter(topic__endswith=f":{case.pk}", subject__contains=case.case_number).count() >= 2
+    )

@@ -112,3 +112,12 @@ def test_case_list_query_count(svc: Any, objects: dict[str, Any]) -> None:
     for _ in range(3):
         svc.receive()
     assert count(6) == first <= 6
+
+
+def test_history_is_for_staff_in_scope_only(svc: Any, objects: dict[str, Any]) -> None:
+    for key in ("window_case", "hidden", "window"):
+        obj = objects[key]
+        policy = policy_for(obj)
+        seen = {name for name in PERSONAS if policy.can(_persona(svc, name), "view_history", obj)}
+        assert "supervisor" in seen and "root" in seen, key
+        assert not seen & {"citizen", "anonymous", "clerk_b", "other_admin", "window"}, key
