@@ -63,7 +63,6 @@ from gongkai.services.models import (
     Appointment,
     AppointmentSlot,
     CaseStatus,
-    ItemKind,
     ServiceCase,
     ServiceItem,
 )
@@ -215,7 +214,6 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
         "results": recent_results(obj),
         "completed": ServiceCase.objects.filter(item=obj, status=CaseStatus.COMPLETED).count(),
         "bookable": bookable(obj),
-        "kinds": ItemKind,
     })  # fmt: skip
 
 

@@ -307,7 +307,6 @@ def _detail_page(request: HttpRequest, case: ServiceCase, code: str, *, supply_f
         "by_code": bool(code),
         "due_date": clock.due_date if clock is not None and case.is_open else None,
         "history": history(case, corrections, steps),
-        "steps": steps,
         "open_correction": open_correction,
         "supply_form": supply_form if open_correction is not None else None,
         "files": list(case.material_files.only("name", "size", "created_at")),

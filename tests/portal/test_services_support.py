@@ -7,7 +7,6 @@ of ``unit_a`` made and published through the real actions, slots, cases, and the
 from __future__ import annotations
 
 import re
-import time as _time
 from dataclasses import dataclass
 from datetime import time, timedelta
 from html import unescape
@@ -145,8 +144,3 @@ def form_data(html: str, fields: dict[str, Any], *, answer: str | None = None) -
 
 def english(**kwargs: Any) -> Client:
     return Client(HTTP_ACCEPT_LANGUAGE="en", **kwargs)
-
-
-def wait_a_moment() -> None:
-    """Lets the clock move on between two actions that must not share a timestamp."""
-    _time.sleep(0.001)
