@@ -15,6 +15,7 @@ urlpatterns = [
     path("cases/new/", views.case_receive, name="service_case_receive"),
     path("cases/<int:pk>/", views.case_detail, name="service_case_detail"),
     path("cases/<int:pk>/received/", views.case_received, name="service_case_received"),
+    path("cases/<int:pk>/materials/<int:material_pk>/", views.case_material, name="service_case_material"),
     *[
         path(f"cases/<int:pk>/{step.name.replace('_', '-')}/", views.case_step, {"step": step.name},
              name=f"service_case_{step.name}")

@@ -23,7 +23,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q, QuerySet
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -33,13 +33,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from gongkai.accounts.models import User
+from gongkai.core.actions import ActionError
 from gongkai.core.policies import policy_for
 from gongkai.office import forms_services as forms
 from gongkai.office.views import run_form, staff_required
 from gongkai.office.views_applications import Due
 from gongkai.orgs.models import Organisation, Role
 from gongkai.orgs.scope import scope_ids
-from gongkai.services import actions  # noqa: F401
+from gongkai.portal.downloads import DOWNLOAD_CSP, content_disposition
+from gongkai.services import actions
 from gongkai.services.models import (
     Appointment,
     AppointmentStatus,
@@ -110,13 +112,23 @@ def receiving_windows(user: Any) -> list[ServiceWindow]:
     )
 
 
-def receivable_items(windows: list[ServiceWindow]) -> list[ServiceItem]:
-    """Active items served at these windows (by the item's window or a unit the window serves)."""
-    ids = [w.pk for w in windows]
-    units = ServiceWindow.units.through.objects.filter(servicewindow_id__in=ids).values("organisation_id")
+def receivable_items(user: Any, windows: list[ServiceWindow]) -> list[ServiceItem]:
+    """Active items the user may receive at these windows.
+
+    At a centre the user staffs: every item served there (by the item's window or a unit the
+    window serves). At a window serving the user's own unit: that unit's items only.
+    """
+    ids = scope_ids(user, (Role.WINDOW,))
+
+    def served(ws: list[ServiceWindow]) -> Q:
+        pks = [w.pk for w in ws]
+        units = ServiceWindow.units.through.objects.filter(servicewindow_id__in=pks).values("organisation_id")
+        return Q(window_id__in=pks) | Q(organisation_id__in=units)
+
+    staffed = [w for w in windows if w.centre_id in ids]
     return list(
         ServiceItem.objects.filter(is_active=True)
-        .filter(Q(window_id__in=ids) | Q(organisation_id__in=units))
+        .filter(served(staffed) | (served(windows) & Q(organisation_id__in=ids)))
         .select_related("organisation")
         .order_by("organisation__path", "code")
     )
@@ -230,7 +242,7 @@ def _receive_form(request: HttpRequest, windows: list[ServiceWindow]) -> forms.R
         initial = {"window": str(windows[0].pk)}
     org_ids = {w.centre_id for w in windows}
     return forms.ReceiveForm(
-        request.POST or None, windows=windows, items=receivable_items(windows), appointments=appointments,
+        request.POST or None, windows=windows, items=receivable_items(request.user, windows), appointments=appointments,
         agents=agents_for(org_ids), initial=initial,
     )  # fmt: skip
 
@@ -243,7 +255,15 @@ def case_receive(request: HttpRequest) -> HttpResponse:
     if not windows:
         raise PermissionDenied
     form = _receive_form(request, windows)
-    result = run_form(request, form, lambda d: actions.receive_case(actor=user, **form.action_kwargs()))
+
+    def run(d: dict[str, Any]) -> Any:
+        try:
+            return actions.receive_case(actor=user, **form.action_kwargs())
+        except PermissionDenied:
+            # A window the user staffs, but another unit's service: say so on the form, not with a 403.
+            raise ActionError({"item": _("You cannot receive this service at this window.")}) from None
+
+    result = run_form(request, form, run)
     if result:
         case, code = result
         # The tracking code is stored only as a hash: shown once, on the next page, then gone.
@@ -460,6 +480,27 @@ def case_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         return _detail(request, _case(request, pk), {spec.name: form})
     messages.success(request, spec.done(view, result))
     return redirect("office:service_case_detail", pk=case.pk)
+
+
+@staff_required
+@require_safe
+def case_material(request: HttpRequest, pk: int, material_pk: int) -> FileResponse:
+    """A file the applicant handed in, always as a download (typed from its content, never run)."""
+    case = _case(request, pk)
+    material = case.material_files.filter(pk=material_pk).first()
+    if material is None:
+        raise Http404
+    try:
+        handle = material.file.open("rb")
+    except (FileNotFoundError, OSError) as exc:  # the row outlived its file
+        raise Http404 from exc
+    response = FileResponse(handle, content_type=material.content_type or "application/octet-stream")
+    response["Content-Disposition"] = content_disposition(material.name, f"material-{material.pk}")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = DOWNLOAD_CSP
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # --- the list of cases --------------------------------------------------------------------------

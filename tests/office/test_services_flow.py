@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from gongkai.services import actions
 from gongkai.services.models import Appointment, AppointmentStatus, CaseChannel, CaseStatus, ServiceCase
 from tests.office import test_services_support as support
 from tests.office.test_services_support import APPLICANT, BASE, step
+
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 svc, received, online, slot = support.svc, support.received, support.online, support.slot
 
@@ -61,7 +66,20 @@ def test_a_case_from_receipt_to_approval(world, as_, svc, received):
     assert received.status == CaseStatus.CORRECTION
     page = client.get(f"{BASE}/cases/{received.pk}/").content.decode()
     assert 'id="step-supply_materials"' in page and "clock stopped" in page
-    assert step(client, received, "supply_materials", {"note": "已当场补交"}).status_code == 302
+    upload = SimpleUploadedFile("营业执照.pdf", PDF, content_type="application/pdf")
+    assert (
+        step(client, received, "supply_materials", {"note": "已当场补交", "files": [upload]}).status_code
+        == 302
+    )
+    material = received.material_files.get()
+    page = client.get(f"{BASE}/cases/{received.pk}/").content.decode()
+    download = f"{BASE}/cases/{received.pk}/materials/{material.pk}/"
+    assert download in page and "营业执照.pdf" in page
+    response = client.get(download)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
+    assert "attachment" in response["Content-Disposition"]
+    assert as_("window").get(download).status_code == 404
+    client = as_(svc.centre_staff)
     assert (
         step(
             client, received, "add_step", {"name": "审核", "decision": "agree", "opinion": "同意"}
@@ -79,6 +97,16 @@ def test_a_case_from_receipt_to_approval(world, as_, svc, received):
     assert received.certificate_number == "ZS-2026-1" and received.on_time is True
     page = client.get(f"{BASE}/cases/{received.pk}/").content.decode()
     assert "ZS-2026-1" in page and "SF-0001" in page and "审核" in page and 'id="step-' not in page
+    # The history tab lists every step.
+    history = re.search(r'href="(/office/history/[^"]+)"', page).group(1)
+    events = client.get(history).content.decode()
+    for verb in (
+        "services.receive_case",
+        "services.request_materials",
+        "services.collect_fee",
+        "services.complete_case",
+    ):
+        assert verb in events, verb
 
 
 def test_an_online_case_is_accepted_or_refused(world, as_, svc, online):
@@ -131,9 +159,6 @@ def test_the_list_filters(world, as_, svc, received, online):
 
 
 def test_the_day_page_counts_each_queue(world, as_, svc, online):
-    import re
-    from datetime import timedelta
-
     today = timezone.localdate()
     svc.receive()
     waiting, _code = svc.receive()
@@ -149,3 +174,22 @@ def test_the_day_page_counts_each_queue(world, as_, svc, online):
     # The township's window staff have none of these.
     page = as_("window").get(f"{BASE}/").content.decode()
     assert online.case_number not in page and late.case_number not in page
+
+
+def test_unit_window_staff_receive_only_their_units_services(world, as_, svc):
+    other = actions.save_item(actor=world.clerk_b, organisation=world.unit_b, window=svc.window,
+                              **{**support.ITEM, "code": "JY-1", "name": "教师资格认定"})  # fmt: skip
+    client = as_(svc.unit_window)
+    page = client.get(f"{BASE}/cases/new/").content.decode()
+    assert "财政窗口" in page and svc.item.name in page and "教师资格认定" not in page
+    assert "教师资格认定" in as_(svc.centre_staff).get(f"{BASE}/cases/new/").content.decode()
+    client = as_(svc.unit_window)
+    data = {
+        "window": svc.window.pk,
+        "item": svc.item.pk,
+        "applicant_kind": "person",
+        "applicant_name": "李四",
+    }
+    assert client.post(f"{BASE}/cases/new/", data).status_code == 302
+    response = client.post(f"{BASE}/cases/new/", {**data, "item": other.pk})
+    assert response.status_code == 200 and ServiceCase.objects.count() == 1
