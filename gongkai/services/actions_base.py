@@ -60,7 +60,7 @@ def check_day(on: date | None, field: str = "on", *, not_before: date | None = N
 
 
 def require_text(value: Any, field: str, message: str) -> str:
-    text = (value or "").strip() if isinstance(value, str) or value is None else str(value).strip()
+    text = "" if value is None else str(value).strip()
     if not text:
         raise ActionError({field: message})
     return text

@@ -6,7 +6,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -84,11 +85,9 @@ def _applicant(applicant_kind: str, applicant_name: str, **contact: str) -> dict
     data = {"applicant_kind": applicant_kind, "applicant_name": applicant_name.strip()[:200]}
     data.update({k: (v or "").strip() for k, v in contact.items()})
     if data.get("email"):
-        from django.core.validators import validate_email
-
         try:
             validate_email(data["email"])
-        except Exception as exc:
+        except ValidationError as exc:
             raise ActionError({"email": _("Enter a valid e-mail address.")}) from exc
     return data
 

@@ -7,6 +7,7 @@ import secrets
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from gongkai.audit.log import record
 from gongkai.core.actions import ActionError, action, authorize, changes, full_clean, snapshot
+from gongkai.core.policies import policy_for
 from gongkai.orgs.models import Organisation, OrgKind
 from gongkai.services.actions_base import check_code, hash_code, new_code, require_text, serves, today
 from gongkai.services.models import (
@@ -211,7 +213,8 @@ def open_slots(
     times = list(times or ())
     if not times:
         errors["times"] = _("Give at least one time slot.")
-    for start, end in times:
+    for pair in times:
+        start, end = pair if isinstance(pair, tuple | list) and len(pair) == 2 else (None, None)
         if not (isinstance(start, dt.time) and isinstance(end, dt.time)) or start >= end:
             errors["times"] = _("Each time slot must start before it ends.")
     if errors:
@@ -300,14 +303,10 @@ def book_appointment(
 @action
 def cancel_appointment(*, actor: Any, appointment: Appointment, code: str = "") -> Appointment:
     """Cancel a booking (the holder of the code, the citizen who booked, or the centre's staff)."""
-    from gongkai.core.policies import policy_for
-
     appointment = Appointment.objects.select_for_update().select_related("slot").get(pk=appointment.pk)
     staff = policy_for(appointment).can(actor, "process", appointment)
     own = getattr(actor, "is_authenticated", False) and appointment.user_id == actor.pk
     if not (staff or own or check_code(appointment.reference, appointment.tracking_hash, code)):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied("not allowed: cancel")
     if appointment.status != AppointmentStatus.BOOKED:
         raise ActionError(_("Only a booked appointment can be cancelled."))

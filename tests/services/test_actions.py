@@ -340,3 +340,14 @@ def test_citizen_supplies_materials_to_their_own_case(svc: Any) -> None:
     assert (
         Message.objects.filter(topic__endswith=f":{case.pk}", subject__contains=case.case_number).count() >= 2
     )
+
+
+def test_bad_email_is_refused_at_the_window(svc: Any) -> None:
+    cases, events = ServiceCase.objects.count(), audit_count()
+    with pytest.raises(ActionError) as exc:
+        svc.receive(email="not-an-address")
+    assert "email" in exc.value.message_dict
+    with pytest.raises(ActionError) as exc:
+        svc.receive(applicant_kind="robot")
+    assert "applicant_kind" in exc.value.message_dict
+    assert ServiceCase.objects.count() == cases and audit_count() == events

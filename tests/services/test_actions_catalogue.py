@@ -89,6 +89,7 @@ def test_open_slots_only_on_working_days_and_keeps_existing(svc: Any) -> None:
         ({"capacity": "3"}, "capacity"),
         ({"times": [(TEN, NINE)]}, "times"),
         ({"times": []}, "times"),
+        ({"times": ["09:00"]}, "times"),
         ({"first_day": dt.date(2020, 1, 6)}, "first_day"),
         ({"last_day": dt.date(2020, 1, 6)}, "last_day"),
     ],
