@@ -126,41 +126,55 @@ def unit_recipients(organisation_ids: list[int]) -> dict[int, list[str]]:
     return found
 
 
+def _claim_pending(today: date) -> dict[int, dict[str, int]]:
+    """Mark every alert not yet notified as notified today; the claimed counts per unit and level.
+
+    One UPDATE ... RETURNING: a concurrent scan's UPDATE waits for this one and then finds
+    nothing left to claim, so each alert is announced by exactly one scan.
+    """
+    table = connection.ops.quote_name(Alert._meta.db_table)
+    update = f"UPDATE {table} SET notified_on = %s WHERE notified_on IS NULL RETURNING organisation_id, level"
+    claimed: dict[int, dict[str, int]] = defaultdict(lambda: {ClockLevel.WARNING: 0, ClockLevel.ALARM: 0})
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # counted by the database
+            cursor.execute(
+                f"WITH claimed AS ({update}) SELECT organisation_id, level, count(*) FROM claimed "
+                "GROUP BY organisation_id, level",
+                [today],
+            )
+            for org_id, level, count in cursor.fetchall():
+                claimed[org_id][level] += count
+        else:
+            cursor.execute(update, [today])
+            while rows := cursor.fetchmany(5000):
+                for org_id, level in rows:
+                    claimed[org_id][level] += 1
+    return claimed
+
+
 def notify_units(today: date) -> int:
     """One notice per unit for the alerts no scan has notified yet; returns the units notified."""
-    pending = list(
-        Alert.objects.filter(notified_on__isnull=True)
-        .order_by()  # the model's ordering would make DISTINCT per alert
-        .values_list("organisation_id", flat=True)
-        .distinct()
-    )
-    if not pending:
-        return 0
-    recipients = unit_recipients(pending)
-    notified = 0
-    for org_id in sorted(pending):
-        with transaction.atomic():
-            # The conditional UPDATE is the claim: a concurrent scan finds nothing left to claim.
-            counts = {
-                level: Alert.objects.filter(
-                    organisation_id=org_id, level=level, notified_on__isnull=True
-                ).update(notified_on=today)
-                for level in (ClockLevel.WARNING, ClockLevel.ALARM)
-            }
-            if not any(counts.values()):
-                continue
-            notified += 1
-            latest = Alert.objects.filter(organisation_id=org_id, notified_on=today).order_by("-pk").first()
-            with translation.override(settings.LANGUAGE_CODE):
-                subject = _("E-supervision: clocks of your unit need attention")
+    with transaction.atomic():
+        claimed = _claim_pending(today)
+        if not claimed:
+            return 0
+        recipients = unit_recipients(list(claimed))
+        units = Organisation.objects.in_bulk(list(claimed))
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = _("E-supervision: clocks of your unit need attention")
+            for org_id in sorted(claimed):
+                counts = claimed[org_id]
                 body = _(
                     "%(warnings)s case(s) reached the warning share of their time limit and %(alarms)s "
                     "case(s) are overdue (scan of %(date)s). Open the supervision page to see them."
                 ) % {"warnings": counts[ClockLevel.WARNING], "alarms": counts[ClockLevel.ALARM],
                      "date": today.isoformat()}  # fmt: skip
-            for email in recipients.get(org_id, []):
-                notify(obj=latest, subject=subject, body=body, email=email)
-    return notified
+                unit = units[org_id]
+                # The notice is about the unit itself; notify() files it under obj.organisation_id.
+                unit.organisation_id = unit.pk  # type: ignore[attr-defined]
+                for email in recipients.get(org_id, []):
+                    notify(obj=unit, subject=subject, body=body, email=email)
+    return len(claimed)
 
 
 def scan_job() -> str:
