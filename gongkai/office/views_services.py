@@ -160,7 +160,9 @@ def due_of(case: ServiceCase, today: date, cal: Any) -> Due:
         info.level, info.overdue_by = "err", cal.workdays_between(info.on, today)
     else:
         info.remaining = cal.workdays_between(today, info.on)
-        info.level = "warn" if info.remaining <= WARN_DAYS else "ok"
+        # Amber as supervision sees it (the warning share of the limit is used) or when close anyway.
+        warned = clock.warn_date is not None and today >= clock.warn_date
+        info.level = "warn" if warned or info.remaining <= WARN_DAYS else "ok"
     return info
 
 

@@ -193,3 +193,19 @@ def test_unit_window_staff_receive_only_their_units_services(world, as_, svc):
     assert client.post(f"{BASE}/cases/new/", data).status_code == 302
     response = client.post(f"{BASE}/cases/new/", {**data, "item": other.pk})
     assert response.status_code == 200 and ServiceCase.objects.count() == 1
+
+
+def test_amber_once_the_warning_share_is_used(world, as_, svc):
+    from gongkai.workdays.calendar import get_calendar
+
+    cal, today = get_calendar(), timezone.localdate()
+    day = today
+    while cal.workdays_between(day, today) < 16:  # 16 of 20 used: the default 80% warning share, 4 left
+        day -= timedelta(days=1)
+    item = svc.make_item(code="CZ-020", name="二十日事项", promised_limit_days=20)
+    case, _code = svc.receive(item=item, on=day)
+    page = as_(svc.centre_staff).get(f"{BASE}/cases/{case.pk}/").content.decode()
+    assert re.search(r"<span class=\"tag warn\">4 working days left", page)
+    fresh, _code = svc.receive(item=item)
+    page = as_(svc.centre_staff).get(f"{BASE}/cases/{fresh.pk}/").content.decode()
+    assert re.search(r"<span class=\"tag ok\">20 working days left", page)
