@@ -15,7 +15,6 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet, Sum
@@ -228,27 +227,30 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 # --- drill-down ---------------------------------------------------------------------------------
 
 
-def case_links() -> dict[int, str]:
-    """URL names of the office page of each kind of case, by content type (cached by Django)."""
-    from gongkai.applications.models import Application
-    from gongkai.disclosure.models import DisclosureItem
-    from gongkai.interaction.models import Letter
-    from gongkai.services.models import ServiceCase
+# The office page of each kind of case, by the (app label, model) of the clock's subject.
+CASE_PAGES = {
+    ("applications", "application"): "office:application_detail",
+    ("interaction", "letter"): "office:letter_detail",
+    ("services", "servicecase"): "office:service_case_detail",
+    ("disclosure", "disclosureitem"): "office:item_detail",
+}
 
-    models = {Application: "office:application_detail", Letter: "office:letter_detail",
-              ServiceCase: "office:service_case_detail", DisclosureItem: "office:item_detail"}  # fmt: skip
-    return {ContentType.objects.get_for_model(m).pk: name for m, name in models.items()}
+
+def case_url(clock: Clock) -> str:
+    """The office page of the clock's case, if it has one (needs ``content_type`` selected)."""
+    ct = clock.content_type
+    name = CASE_PAGES.get((ct.app_label, ct.model)) if ct is not None else None
+    return reverse(name, args=[clock.object_id]) if name and clock.object_id.isdigit() else ""
 
 
 def annotate_rows(rows: list[Clock], today: date) -> list[Clock]:
     """Add the case's office link, the level's tag and the working days used to each clock.
 
-    Needs the clocks' pauses prefetched; the calendar is read once for the page.
+    Needs the clocks' content type selected and pauses prefetched; the calendar is read once.
     """
-    links, cal = case_links(), get_calendar()
+    cal = get_calendar()
     for clock in rows:
-        name = links.get(clock.content_type_id or 0)
-        clock.case_url = reverse(name, args=[clock.object_id]) if name and clock.object_id.isdigit() else ""
+        clock.case_url = case_url(clock)
         clock.level_tag = LEVEL_TAG.get(clock.level, "")
         if clock.used_days is not None:
             clock.days_used = clock.used_days
@@ -260,9 +262,9 @@ def annotate_rows(rows: list[Clock], today: date) -> list[Clock]:
 
 
 def rows_page(request: HttpRequest, qs: QuerySet, today: date) -> Any:
-    page = Paginator(qs.select_related("organisation").prefetch_related("pauses"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        qs.select_related("organisation", "content_type").prefetch_related("pauses"), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     annotate_rows(list(page.object_list), today)
     return page
 

@@ -36,7 +36,7 @@ PAGE_SIZE = 50
 def _clock(request: HttpRequest, pk: int) -> Clock:
     """The clock if the user supervises its unit; a 404 otherwise."""
     return supervision_policy.get(
-        request.user, "view", queryset=Clock.objects.select_related("organisation"), pk=pk
+        request.user, "view", queryset=Clock.objects.select_related("organisation", "content_type"), pk=pk
     )
 
 
@@ -48,6 +48,13 @@ def _clock_page(request: HttpRequest, clock: Clock, bound: dict[str, Form] | Non
     for card in cards:
         card.can_withdraw = card.withdrawn_on is None and card_policy.can(request.user, "withdraw", card)
     annotate_rows([clock], clocks.today())
+    is_open = clock.status != ClockStatus.CLOSED
+    chase = bound.get("chase")
+    if chase is not None and not is_open:
+        # The case closed meanwhile, so the chase form is not shown: its errors become messages.
+        for errors in chase.errors.values():
+            for message in errors:
+                messages.error(request, message)
     return render(request, "office/supervision/clock.html", {
         "clock": clock,
         "explanation": clocks.explanation(clock, translation.get_language() or "zh"),
@@ -56,7 +63,7 @@ def _clock_page(request: HttpRequest, clock: Clock, bound: dict[str, Form] | Non
         "chases": list(clock.supervision_chases.select_related("sent_by")),
         "cards": cards,
         "can": can,
-        "is_open": clock.status != ClockStatus.CLOSED,
+        "is_open": is_open,
         "note_form": bound.get("note") or forms.NoteForm(auto_id="note_%s"),
         "chase_form": bound.get("chase") or forms.ChaseForm(auto_id="chase_%s"),
         "card_form": bound.get("card") or forms.CardForm(auto_id="card_%s"),
