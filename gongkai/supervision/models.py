@@ -49,15 +49,23 @@ class WarningRule(models.Model):
 class Alert(models.Model):
     """A clock reached a level (warning or alarm); one row per clock and level, never deleted."""
 
-    clock = models.ForeignKey("workdays.Clock", on_delete=models.CASCADE, related_name="alerts")
+    # Few indexes: the first scan after a backlog writes an alert per overdue clock at once.
+    # The unique (clock, level) serves look-ups by clock, (organisation, raised_on) those by unit.
+    clock = models.ForeignKey(
+        "workdays.Clock", on_delete=models.CASCADE, related_name="alerts", db_index=False
+    )
     level = models.CharField(_("level"), max_length=8, choices=ClockLevel.choices)
     raised_on = models.DateField(_("raised on"))
     # Copied from the clock so figures count alerts per unit and kind without a join.
     organisation = models.ForeignKey(
-        "orgs.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("responsible unit")
+        "orgs.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("responsible unit"),
+        db_index=False,
     )
     kind = models.CharField(_("clock kind"), max_length=16, choices=ClockKind.choices)
-    # Set by the one scan that claims the alert for the unit's notice (a conditional UPDATE).
+    # The day the unit was told: set by the scan that wrote the alert (it sends the notice).
     notified_on = models.DateField(_("unit notified on"), null=True, blank=True)
 
     class Meta:
@@ -68,7 +76,6 @@ class Alert(models.Model):
         indexes = [
             models.Index(fields=["organisation", "raised_on"]),
             models.Index(fields=["raised_on", "kind"]),
-            models.Index(fields=["notified_on", "organisation"]),
         ]
 
     def __str__(self) -> str:

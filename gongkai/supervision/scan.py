@@ -1,11 +1,11 @@
 """The periodic supervision scan: raise clocks to warning or alarm, lower them when dates move.
 
-Set-based and idempotent: a few UPDATEs and INSERT ... SELECT statements driven by the
-(level, status, date) indexes of the clock, whatever the number of clocks. Alerts are
-unique per clock and level and inserted with ON CONFLICT DO NOTHING, and each level change
-is a conditional UPDATE, so two scans at once (two workers) never raise a clock twice or
-write an alert twice; the unit's notice is claimed by a conditional UPDATE of the alerts'
-``notified_on`` so it goes out once.
+Set-based and idempotent: a few conditional UPDATEs and INSERT ... SELECT statements driven
+by the (status, date) and (level, status, date) indexes of the clock, whatever the number of
+clocks. A clock is raised only by the UPDATE that finds it below the level, and its alert is
+written by that same scan (unique per clock and level, ON CONFLICT DO NOTHING), so two scans
+at once (two workers) never raise a clock twice or write or announce an alert twice. Each
+unit gets one notice per scan about the alerts that scan wrote.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -58,20 +58,63 @@ def to_warning(today: date) -> QuerySet[Clock]:
     )
 
 
-def _insert_alerts(clocks_qs: QuerySet[Clock], level: str, today: date) -> int:
-    """INSERT ... SELECT one alert per clock of ``clocks_qs``; existing ones are left alone."""
-    rows = clocks_qs.order_by("pk").values(s_clock=F("pk"), s_org=F("organisation_id"), s_kind=F("kind"))
-    select, params = rows.query.sql_with_params()
-    table = connection.ops.quote_name(Alert._meta.db_table)
-    # "WHERE true" keeps SQLite from reading ON CONFLICT as a join constraint of the SELECT.
-    sql = (
-        f"INSERT INTO {table} (clock_id, organisation_id, kind, level, raised_on, notified_on) "  # noqa: S608
-        f"SELECT s.s_clock, s.s_org, s.s_kind, %s, %s, NULL FROM ({select}) s WHERE true "
-        "ON CONFLICT (clock_id, level) DO NOTHING"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [level, today, *params])
-        return max(cursor.rowcount, 0)
+# The same conditions as to_alarm() / to_warning(), as SQL for the single-statement raise.
+_OPEN_SQL = "status IN ('running', 'paused')"
+RAISE_SQL = {
+    ClockLevel.ALARM: (f"{_OPEN_SQL} AND level IN ('normal', 'warning') AND due_date < %(today)s"),
+    ClockLevel.WARNING: (
+        f"{_OPEN_SQL} AND level = 'normal' AND warn_date <= %(today)s "
+        "AND (due_date >= %(today)s OR due_date IS NULL)"
+    ),
+}
+
+
+def raise_level(level: str, today: date) -> tuple[int, dict[int, int]]:
+    """Raise the clocks due for ``level`` and write their alerts, in one transaction.
+
+    Returns the number of clocks raised and the new alerts per unit. An alert that already
+    exists (the clock reached this level before, was lowered, and reached it again) is not
+    written again, so it is not announced again either. ``notified_on`` is set at insertion:
+    the scan that writes an alert is the one that announces it. On PostgreSQL the UPDATE and
+    the INSERT are one statement (a concurrent scan's UPDATE waits for the rows and then finds
+    them raised); SQLite runs one writer at a time.
+    """
+    clock_table = connection.ops.quote_name(Clock._meta.db_table)
+    alert_table = connection.ops.quote_name(Alert._meta.db_table)
+    where = RAISE_SQL[level]
+    values = {"today": today, "level": level}
+    columns = "clock_id, organisation_id, kind, level, raised_on, notified_on"
+    per_unit: dict[int, int] = defaultdict(int)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"WITH raised AS (UPDATE {clock_table} SET level = %(level)s WHERE {where} "  # noqa: S608
+                "RETURNING id, organisation_id, kind), "
+                f"written AS (INSERT INTO {alert_table} ({columns}) "
+                "SELECT id, organisation_id, kind, %(level)s, %(today)s, %(today)s FROM raised ORDER BY id "
+                "ON CONFLICT (clock_id, level) DO NOTHING RETURNING organisation_id) "
+                "SELECT NULL, count(*) FROM raised "
+                "UNION ALL SELECT organisation_id, count(*) FROM written GROUP BY organisation_id",
+                values,
+            )
+            raised = 0
+            for org_id, count in cursor.fetchall():
+                if org_id is None:
+                    raised = count
+                else:
+                    per_unit[org_id] += count
+            return raised, dict(per_unit)
+        cursor.execute(
+            f"INSERT INTO {alert_table} ({columns}) "  # noqa: S608
+            f"SELECT id, organisation_id, kind, %(level)s, %(today)s, %(today)s FROM {clock_table} "
+            f"WHERE {where} ORDER BY id ON CONFLICT (clock_id, level) DO NOTHING RETURNING organisation_id",
+            values,
+        )
+        while rows := cursor.fetchmany(5000):
+            for (org_id,) in rows:
+                per_unit[org_id] += 1
+        cursor.execute(f"UPDATE {clock_table} SET level = %(level)s WHERE {where}", values)  # noqa: S608
+        return max(cursor.rowcount, 0), dict(per_unit)
 
 
 def scan(today: date | None = None) -> dict[str, Any]:
@@ -86,21 +129,19 @@ def scan(today: date | None = None) -> dict[str, Any]:
         lowered = to_lower_from_alarm(today).update(level=ClockLevel.NORMAL)
         lowered += to_lower_from_warning(today).update(level=ClockLevel.NORMAL)
     with transaction.atomic():
-        alarm_alerts = _insert_alerts(to_alarm(today), ClockLevel.ALARM, today)
-        alarms = to_alarm(today).update(level=ClockLevel.ALARM)
-    with transaction.atomic():
-        warning_alerts = _insert_alerts(to_warning(today), ClockLevel.WARNING, today)
-        warnings = to_warning(today).update(level=ClockLevel.WARNING)
-    notices = notify_units(today)
+        alarms, alarm_alerts = raise_level(ClockLevel.ALARM, today)
+        warnings, warning_alerts = raise_level(ClockLevel.WARNING, today)
+        notices = notify_units(today, {ClockLevel.ALARM: alarm_alerts, ClockLevel.WARNING: warning_alerts})
+    written = sum(alarm_alerts.values()) + sum(warning_alerts.values())
     return {
         "today": today.isoformat(),
         "lowered": lowered,
         "warnings": warnings,
         "alarms": alarms,
-        "warning_alerts": warning_alerts,
-        "alarm_alerts": alarm_alerts,
+        "warning_alerts": sum(warning_alerts.values()),
+        "alarm_alerts": sum(alarm_alerts.values()),
         "units_notified": notices,
-        "changes": lowered + warnings + alarms + warning_alerts + alarm_alerts + notices,
+        "changes": lowered + warnings + alarms + written + notices,
     }
 
 
@@ -126,55 +167,27 @@ def unit_recipients(organisation_ids: list[int]) -> dict[int, list[str]]:
     return found
 
 
-def _claim_pending(today: date) -> dict[int, dict[str, int]]:
-    """Mark every alert not yet notified as notified today; the claimed counts per unit and level.
-
-    One UPDATE ... RETURNING: a concurrent scan's UPDATE waits for this one and then finds
-    nothing left to claim, so each alert is announced by exactly one scan.
-    """
-    table = connection.ops.quote_name(Alert._meta.db_table)
-    update = f"UPDATE {table} SET notified_on = %s WHERE notified_on IS NULL RETURNING organisation_id, level"
-    claimed: dict[int, dict[str, int]] = defaultdict(lambda: {ClockLevel.WARNING: 0, ClockLevel.ALARM: 0})
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":  # counted by the database
-            cursor.execute(
-                f"WITH claimed AS ({update}) SELECT organisation_id, level, count(*) FROM claimed "
-                "GROUP BY organisation_id, level",
-                [today],
-            )
-            for org_id, level, count in cursor.fetchall():
-                claimed[org_id][level] += count
-        else:
-            cursor.execute(update, [today])
-            while rows := cursor.fetchmany(5000):
-                for org_id, level in rows:
-                    claimed[org_id][level] += 1
-    return claimed
-
-
-def notify_units(today: date) -> int:
-    """One notice per unit for the alerts no scan has notified yet; returns the units notified."""
-    with transaction.atomic():
-        claimed = _claim_pending(today)
-        if not claimed:
-            return 0
-        recipients = unit_recipients(list(claimed))
-        units = Organisation.objects.in_bulk(list(claimed))
-        with translation.override(settings.LANGUAGE_CODE):
-            subject = _("E-supervision: clocks of your unit need attention")
-            for org_id in sorted(claimed):
-                counts = claimed[org_id]
-                body = _(
-                    "%(warnings)s case(s) reached the warning share of their time limit and %(alarms)s "
-                    "case(s) are overdue (scan of %(date)s). Open the supervision page to see them."
-                ) % {"warnings": counts[ClockLevel.WARNING], "alarms": counts[ClockLevel.ALARM],
-                     "date": today.isoformat()}  # fmt: skip
-                unit = units[org_id]
-                # The notice is about the unit itself; notify() files it under obj.organisation_id.
-                unit.organisation_id = unit.pk  # type: ignore[attr-defined]
-                for email in recipients.get(org_id, []):
-                    notify(obj=unit, subject=subject, body=body, email=email)
-    return len(claimed)
+def notify_units(today: date, new_alerts: dict[str, dict[int, int]]) -> int:
+    """One notice per unit about the alerts this scan wrote; returns the units notified."""
+    org_ids = sorted(set().union(*(per_unit.keys() for per_unit in new_alerts.values())))
+    if not org_ids:
+        return 0
+    recipients = unit_recipients(org_ids)
+    units = Organisation.objects.in_bulk(org_ids)
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("E-supervision: clocks of your unit need attention")
+        for org_id in org_ids:
+            body = _(
+                "%(warnings)s case(s) reached the warning share of their time limit and %(alarms)s "
+                "case(s) are overdue (scan of %(date)s). Open the supervision page to see them."
+            ) % {"warnings": new_alerts.get(ClockLevel.WARNING, {}).get(org_id, 0),
+                 "alarms": new_alerts.get(ClockLevel.ALARM, {}).get(org_id, 0), "date": today.isoformat()}  # fmt: skip
+            unit = units[org_id]
+            # The notice is about the unit itself; notify() files it under obj.organisation_id.
+            unit.organisation_id = unit.pk  # type: ignore[attr-defined]
+            for email in recipients.get(org_id, []):
+                notify(obj=unit, subject=subject, body=body, email=email)
+    return len(org_ids)
 
 
 def scan_job() -> str:

@@ -133,18 +133,34 @@ def test_scan_lowers_clocks_whose_dates_moved_without_a_clock_operation(units, m
 
 
 @pytest.mark.django_db
-def test_interleaved_scans_never_duplicate(mix, monkeypatch):
+def test_raising_twice_writes_and_announces_once(mix, monkeypatch):
+    a, b = mix
     day = date(2024, 3, 15)
     set_today(monkeypatch, day)
-    # Two scans' INSERT ... SELECT before either updates the levels: the second inserts nothing.
-    assert scanning._insert_alerts(scanning.to_alarm(day), ClockLevel.ALARM, day) == 2
-    assert scanning._insert_alerts(scanning.to_alarm(day), ClockLevel.ALARM, day) == 0
-    assert scanning.notify_units(day) == 2
-    assert scanning.notify_units(day) == 0  # each unit's notice was claimed once
-    first = scanning.scan(day)
-    assert (first["alarms"], first["alarm_alerts"], first["warning_alerts"]) == (2, 0, 1)
-    assert first["units_notified"] == 1  # only the new warning is left to tell
-    assert Alert.objects.count() == 3 and Message.objects.count() == 3
+    assert scanning.raise_level(ClockLevel.ALARM, day) == (2, {a.pk: 1, b.pk: 1})
+    assert scanning.raise_level(ClockLevel.ALARM, day) == (0, {})
+    result = scanning.scan(day)
+    assert (result["alarms"], result["warnings"], result["alarm_alerts"], result["warning_alerts"]) == (
+        0,
+        1,
+        0,
+        1,
+    )
+    assert result["units_notified"] == 1 and Message.objects.count() == 1  # the raise alone told no one
+    assert Alert.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_a_level_reached_again_is_not_alerted_again(units, monkeypatch):
+    a, _b = units
+    set_today(monkeypatch, MON)
+    clock = start(a, label="c")
+    set_today(monkeypatch, date(2024, 3, 19))
+    assert scanning.scan()["alarm_alerts"] == 1
+    Clock.objects.filter(pk=clock.pk).update(level=ClockLevel.NORMAL)  # lowered by some later correction
+    result = scanning.scan()
+    assert (result["alarms"], result["alarm_alerts"], result["units_notified"]) == (1, 0, 0)
+    assert Alert.objects.count() == 1 and Message.objects.count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
