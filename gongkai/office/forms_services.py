@@ -182,6 +182,15 @@ class CompleteForm(forms.Form):
     )  # fmt: skip
     on = on_field()
 
+    def __init__(self, *args: Any, certificate: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if certificate is None:  # the item issues no certificate: nothing to number
+            del self.fields["certificate_number"]
+        elif certificate:
+            self.fields["certificate_number"].label = _("Number of the %(certificate)s") % {
+                "certificate": certificate
+            }
+
 
 class AgentForm(forms.Form):
     agent = ObjectChoiceField(label=_("Agent"), required=False, help_text=_("Leave empty to end the agency."))

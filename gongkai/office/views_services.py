@@ -315,6 +315,12 @@ class CaseView:
     def charged(self) -> bool:
         return not self.case.item.fee_free
 
+    @property
+    def certificate(self) -> str | None:
+        """The name of the certificate the item issues ("" if unnamed), None if it issues none."""
+        item = self.case.item
+        return (item.certificate_name or "") if item.issues_certificate else None
+
     @cached_property
     def agents(self) -> list[Any]:
         ids = {self.case.organisation_id}
@@ -389,10 +395,11 @@ STEPS: list[Step] = [
     ),
     Step(
         name="complete", title=gettext_lazy("Complete (办结)"), verb="process", when=_in(CaseStatus.ACCEPTED),
-        form=_plain(forms.CompleteForm),
+        form=lambda c, *a, **k: forms.CompleteForm(*a, certificate=c.certificate, **k),
         run=lambda c, f: actions.complete_case(actor=c.user, case=c.case, result=_cd(f)["result"],
                                                reason=_cd(f)["reason"],
-                                               certificate_number=_cd(f)["certificate_number"], on=_cd(f)["on"]),
+                                               certificate_number=_cd(f).get("certificate_number", ""),
+                                               on=_cd(f)["on"]),
         done=lambda c, r: _("The case is completed."), style="primary",
     ),
     Step(

@@ -50,6 +50,7 @@ def test_a_case_from_receipt_to_approval(world, as_, svc, received):
     page = client.get(f"{BASE}/cases/{received.pk}/").content.decode()
     # The clock's explanation and the fee prefilled from the standard.
     assert "How the due date was computed" in page and 'value="10.00"' in page
+    assert "Number of the 资格证书" in page
     for name in (
         "request_materials",
         "collect_fee",
@@ -125,6 +126,8 @@ def test_an_online_case_is_accepted_or_refused(world, as_, svc, online):
 def test_denial_agent_and_withdrawal(world, as_, svc):
     client = as_(svc.centre_staff)
     case, _code = svc.receive()
+    # The item issues no certificate: nothing to number.
+    assert 'name="certificate_number"' not in client.get(f"{BASE}/cases/{case.pk}/").content.decode()
     assert step(client, case, "complete", {"result": "denied", "reason": "不符合条件"}).status_code == 302
     case.refresh_from_db()
     assert case.result == "denied" and case.result_reason == "不符合条件"
