@@ -170,7 +170,7 @@ def test_the_day_page_counts_each_queue(world, as_, svc, online):
     page = as_(svc.unit_window).get(f"{BASE}/").content.decode()
     nav = re.search(r'<nav aria-label="Queues".*?</nav>', page, re.S).group(0)
     tabs = dict(re.findall(r">([^<>]+?) <span class=\"tag[^\"]*\">(\d+)</span>", nav))
-    assert tabs == {"Appointments today": "0", "Waiting for acceptance": "1", "In process": "2",
+    assert tabs == {"Appointments still to come": "0", "Waiting for acceptance": "1", "In process": "2",
                     "Waiting for materials": "1", "Overdue": "1"}  # fmt: skip
     assert late.case_number in page and "working days overdue" in page and 'class="tag err"' in page
     assert "clock stopped" in page
