@@ -73,9 +73,16 @@ def period_of(request: HttpRequest) -> tuple[PeriodForm, date, date]:
     return form, first, last
 
 
+CARD_FIGURES = {"yellow_cards": "yellow", "red_cards": "red"}
+
+
 def drill_url(figure: str, first: date, last: date, **where: Any) -> str:
-    params = {"figure": figure, "first": first.isoformat(), "last": last.isoformat()}
+    """The list behind a figure: its clocks, or for cards the cards themselves (some name no case)."""
+    params: dict[str, Any] = {"figure": figure, "first": first.isoformat(), "last": last.isoformat()}
     params.update({k: v for k, v in where.items() if v not in (None, "")})
+    if figure in CARD_FIGURES and "window" not in where:
+        params["colour"] = CARD_FIGURES[params.pop("figure")]
+        return f"{reverse('office:supervision_cards')}?{urlencode(params)}"
     return f"{reverse('office:supervision_cases')}?{urlencode(params)}"
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,10 +23,10 @@ from django.views.decorators.http import require_POST, require_safe
 from gongkai.core.policies import policy_for
 from gongkai.office import forms_supervision as forms
 from gongkai.office.views import run_form, staff_required
-from gongkai.office.views_supervision import LEVEL_TAG, annotate_rows, supervised
+from gongkai.office.views_supervision import LEVEL_TAG, annotate_rows, period_of, supervised
 from gongkai.orgs.models import Organisation
 from gongkai.supervision import actions
-from gongkai.supervision.models import Card, WarningRule
+from gongkai.supervision.models import Card, CardColour, WarningRule
 from gongkai.supervision.policies import supervision_policy
 from gongkai.workdays import clock as clocks
 from gongkai.workdays.models import Clock, ClockKind, ClockStatus
@@ -123,10 +124,37 @@ def _units(ids: frozenset[int]) -> list[Organisation]:
     return list(Organisation.objects.filter(pk__in=list(ids), is_active=True).order_by("path"))
 
 
+def _card_filters(request: HttpRequest, ids: frozenset[int]) -> tuple[Q, list[str]]:
+    """The cards behind a figure of the dashboard: unit, colour, kind of case and period."""
+    q, said = Q(), []
+    unit = request.GET.get("unit", "")
+    if unit:
+        if not unit.isdigit() or int(unit) not in ids:
+            raise Http404  # outside the scope: like a missing unit
+        q &= Q(organisation_id=int(unit))
+        said.append(Organisation.objects.get(pk=int(unit)).name)
+    colour = request.GET.get("colour", "")
+    if colour in CardColour.values:
+        q &= Q(colour=colour)
+        said.append(str(CardColour(colour).label))
+    kind = request.GET.get("kind", "")
+    if kind in ClockKind.values:
+        q &= Q(clock__kind=kind)
+        said.append(str(ClockKind(kind).label))
+    if "first" in request.GET or "last" in request.GET:
+        _form, first, last = period_of(request)
+        q &= Q(issued_on__range=(first, last))
+        said.append(_("issued from %(first)s to %(last)s") % {"first": first, "last": last})
+    return q, said
+
+
 def _cards_page(request: HttpRequest, ids: frozenset[int], form: Form | None = None) -> HttpResponse:
     which = request.GET.get("which", "")
-    qs = Card.objects.filter(organisation_id__in=list(ids)).select_related(
-        "organisation", "clock", "issued_by", "withdrawn_by"
+    where, said = _card_filters(request, ids)
+    qs = (
+        Card.objects.filter(organisation_id__in=list(ids))
+        .filter(where)
+        .select_related("organisation", "clock", "issued_by", "withdrawn_by")
     )
     if which == "active":
         qs = qs.filter(withdrawn_on=None)
@@ -134,7 +162,7 @@ def _cards_page(request: HttpRequest, ids: frozenset[int], form: Form | None = N
         qs = qs.exclude(withdrawn_on=None)
     page = Paginator(qs.order_by("-issued_on", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "office/supervision/cards.html", {
-        "page": page, "which": which,
+        "page": page, "which": which, "filters": said,
         "form": form or forms.UnitCardForm(units=_units(ids), auto_id="card_%s"),
     })  # fmt: skip
 

@@ -164,3 +164,19 @@ def test_exports_of_the_unit_table(world, as_, clocks_data):
     rows = list(openpyxl.load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True))
     assert len(rows) == len(text.splitlines())
     assert client.get(f"{BASE}/export.pdf").status_code == 404
+
+
+def test_card_figures_list_the_cards_even_those_about_no_case(world, as_, clocks_data):
+    client = as_("supervisor")
+    dashboard = client.get(f"{BASE}/?{PERIOD}")
+    red = next(c for c in dashboard.context["headline"] if c["figure"] == "red_cards")
+    listing = client.get(red["url"])
+    assert listing.status_code == 200
+    assert [card.reason for card in listing.context["page"]] == ["多次逾期"]
+    unit = next(u for u in dashboard.context["units"] if u["pk"] == world.unit_a.pk)
+    yellow = next(c for c in unit["cells"] if c["figure"] == "yellow_cards")
+    assert [card.reason for card in client.get(yellow["url"]).context["page"]] == ["逾期"]
+    outside = f"{BASE}/cards/?unit={world.other_county.pk}"
+    assert client.get(outside).status_code == 404
+    none = client.get(f"{BASE}/cards/?colour=red&first=2024-01-01&last=2024-01-31")
+    assert none.context["page"].paginator.count == 0

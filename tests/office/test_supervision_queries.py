@@ -32,6 +32,7 @@ def test_pages_do_not_grow_with_the_number_of_clocks(world, as_, clocks_data, pe
         f"/cases/?figure=overdue_now&{PERIOD}",
         "/alerts/",
         "/cards/",
+        f"/cards/?colour=red&unit={world.unit_a.pk}&{PERIOD}",
         f"/export.csv?{PERIOD}",
     ]
     support.grow(world, 3, "a")
