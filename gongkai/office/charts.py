@@ -24,7 +24,7 @@ BAR_GAP = 4
 GROUP_GAP = 12
 TOP = 8
 LEGEND_HEIGHT = 24
-LABEL_CHARS = 16  # CJK characters are about twice as wide as Latin ones at this size
+FONT = 12  # px; a CJK character is about this wide, a Latin one a little over half
 PALETTE = ("#0b4f9c", "#1e6b2f", "#a3121b", "#7a4b00")
 
 
@@ -61,8 +61,20 @@ class Chart:
         self.svg = render_svg(self)
 
 
-def _short(label: str) -> str:
-    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
+def text_width(text: str) -> float:
+    """An estimate of the text's width in pixels (no font metrics on the server)."""
+    return sum(FONT if ord(ch) > 0x2E80 else FONT * 0.6 for ch in text)
+
+
+def _short(label: str, room: float = LABEL_WIDTH - 10) -> str:
+    if text_width(label) <= room:
+        return label
+    out = ""
+    for ch in label:
+        if text_width(out + ch + "…") > room:
+            break
+        out += ch
+    return out + "…"
 
 
 def _scale(chart: Chart) -> float:
@@ -95,7 +107,7 @@ def render_svg(chart: Chart) -> SafeString:
             out.append(
                 f'<text x="{x + 16}" y="{TOP + 11}" font-size="12" fill="#1b1b1b">{escape(name)}</text>'
             )
-            x += 24 + 13 * len(name)
+            x += 32 + text_width(name)
     y = TOP + legend
     for group in chart.groups:
         mid = y + (group_height - GROUP_GAP) / 2 + 4

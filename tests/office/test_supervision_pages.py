@@ -180,3 +180,27 @@ def test_card_figures_list_the_cards_even_those_about_no_case(world, as_, clocks
     assert client.get(outside).status_code == 404
     none = client.get(f"{BASE}/cards/?colour=red&first=2024-01-01&last=2024-01-31")
     assert none.context["page"].paginator.count == 0
+
+
+def test_every_kind_of_case_links_to_its_own_office_page(world, as_, settings, tmp_path):
+    from gongkai.applications import actions as applications
+    from gongkai.disclosure import actions as disclosure
+    from tests.office.test_applications_support import PERSON
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    today = timezone.localdate()
+    app, _code = applications.register_application(
+        actor=world.reviewer, organisation=world.unit_a, channel="in_person", submitted_on=today, **PERSON
+    )
+    item = disclosure.create_item(actor=world.clerk_a, organisation=world.unit_a, title="攸县财政局预算公开",
+                                  summary="预算", body="<p>预算</p>", formed_on=today)  # fmt: skip
+    case, _code = Svc(world).receive()
+    client = as_("supervisor")
+    html = client.get(f"{BASE}/cases/?figure=received").content.decode()
+    for url in (
+        f"/office/applications/{app.pk}/",
+        f"/office/items/{item.pk}/",
+        f"/office/services/cases/{case.pk}/",
+    ):
+        assert f'href="{url}"' in html, url
+    assert client.get(f"/office/applications/{app.pk}/").status_code == 200
