@@ -28,3 +28,19 @@ def as_(client: Any, world: Any) -> Any:
         return client
 
     return sign_in
+
+
+@pytest.fixture(autouse=True)
+def _morning(monkeypatch: Any) -> None:
+    """Booking refuses past slots; the window pages' tests book slots later today, so the
+    booking's clock reads nine in the morning whatever time the suite runs."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from gongkai.services import actions_catalogue
+
+    def nine_today() -> dt.datetime:
+        return timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
+
+    monkeypatch.setattr(actions_catalogue, "now", nine_today)
