@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
 from gongkai.audit.log import record
-from gongkai.core.actions import ActionError, action, authorize, snapshot
+from gongkai.core.actions import ActionError, action, after_commit, authorize, snapshot
 from gongkai.core.policies import policy_for
 from gongkai.orgs.models import OrgKind, Role
 from gongkai.orgs.scope import scope_ids
+from gongkai.portal import cache as portal_cache
 from gongkai.services.actions_base import (
     check_code,
     check_day,
@@ -420,6 +421,7 @@ def complete_case(
     _close_clock(actor, case, on)
     case.save()
     record(actor=actor, verb="services.complete_case", obj=case, before=before, after=_state(case))
+    after_commit(portal_cache.bump)  # the item's page lists its recent results (办结公示)
     notify_applicant(case, N_("Application completed"),
                      N_("Your application %(case)s for “%(item)s” was completed on %(date)s: %(result)s."),
                      {"case": case.case_number, "item": item.name, "date": on.isoformat(),

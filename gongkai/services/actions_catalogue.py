@@ -14,9 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongkai.audit.log import record
-from gongkai.core.actions import ActionError, action, authorize, changes, full_clean, snapshot
+from gongkai.core.actions import ActionError, action, after_commit, authorize, changes, full_clean, snapshot
 from gongkai.core.policies import policy_for
 from gongkai.orgs.models import Organisation, OrgKind
+from gongkai.portal import cache as portal_cache
 from gongkai.services.actions_base import check_code, hash_code, new_code, require_text, serves, today
 from gongkai.services.models import (
     Appointment,
@@ -167,6 +168,8 @@ def save_item(
     item.save()
     b, a = changes(before, snapshot(item))
     record(actor=actor, verb="services.save_item", obj=item, before=b or None, after=a)
+    if item.published or before.get("published"):
+        after_commit(portal_cache.bump)  # the service guide's cached pages show the item
     return item
 
 
@@ -183,6 +186,7 @@ def set_item_published(*, actor: Any, item: ServiceItem, published: bool) -> Ser
     item.save(update_fields=["published", "updated_at"])
     record(actor=actor, verb="services.set_item_published", obj=item,
            before={"published": not published}, after={"published": published})  # fmt: skip
+    after_commit(portal_cache.bump)  # on or off the cached guide pages at once
     return item
 
 

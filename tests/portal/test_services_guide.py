@@ -175,3 +175,21 @@ def test_the_guide_pages_do_not_grow_with_the_number_of_items_and_cases(world, s
         assert _count(client, url) <= small[url], url
     if persona == "anonymous":  # the units offered, the count, the page
         assert small["/services/"] <= 3
+
+
+def test_publishing_and_results_retire_the_cached_guide_pages(
+    world, services, django_capture_on_commit_callbacks
+):
+    from gongkai.portal import cache as page_cache
+
+    anonymous = Client(HTTP_ACCEPT_LANGUAGE="en")
+    assert anonymous.get(f"/services/items/{services.counter.pk}/").status_code == 200  # now cached
+    before = page_cache.generation()
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.set_item_published(actor=world.clerk_a, item=services.counter, published=False)
+    assert page_cache.generation() != before
+    assert anonymous.get(f"/services/items/{services.counter.pk}/").status_code == 404  # not the cached 200
+    before = page_cache.generation()
+    with django_capture_on_commit_callbacks(execute=True):
+        complete(services, receive(services))
+    assert page_cache.generation() != before  # the item's page lists its newest results
