@@ -4,7 +4,7 @@ Builds N clocks in a separate, throw-away database — a temporary SQLite file
 (``<tmp>/bench_supervision.sqlite3``) or a PostgreSQL database named ``bench_supervision`` —
 then times ``gongkai.supervision.scan.scan()`` twice on the same day and prints ONE JSON
 line: n, database, seconds of the first and the second run, the changes of the second run
-(must be 0), and peak memory (tracemalloc peak of the scans, and the process's ru_maxrss).
+(must be 0), a third run on the next day (the steady state), and peak memory (tracemalloc peak of the scans, and the process's ru_maxrss).
 
 The clocks are NOT created through the actions (two million actions would take hours):
 the ~100 units are created with the actions, the clocks with bulk inserts (COPY on
@@ -206,6 +206,10 @@ def measure(args: argparse.Namespace) -> dict:
     started = time.perf_counter()
     second = scan(TODAY)
     second_seconds = time.perf_counter() - started
+    # The steady state: the next day's scan raises only that day's newly due clocks.
+    started = time.perf_counter()
+    next_day = scan(TODAY + timedelta(days=1))
+    next_day_seconds = time.perf_counter() - started
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     maxrss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -219,6 +223,8 @@ def measure(args: argparse.Namespace) -> dict:
         "second_run_seconds": round(second_seconds, 2),
         "first_run": {k: v for k, v in first.items() if k != "today"},
         "second_run_changes": second["changes"],
+        "next_day_seconds": round(next_day_seconds, 2),
+        "next_day_changes": next_day["changes"],
         "tracemalloc_peak_mb": round(peak / 2**20, 1),
         "ru_maxrss_mb": round(maxrss_kb / 1024, 1),
         "under_10s": first_seconds < 10 and second_seconds < 10,

@@ -112,6 +112,13 @@ class ClockLevel(models.TextChoices):
     ALARM = "alarm", _("Alarm")  # 报警
 
 
+_OPEN = models.Q(status__in=["running", "paused"])
+_BELOW_ALARM = models.Q(level__in=["normal", "warning"])
+_NORMAL = models.Q(level="normal")
+_WARNING = models.Q(level="warning")
+_ALARM = models.Q(level="alarm")
+
+
 class Clock(models.Model):
     """A working-day time limit: start (day 0), limit, pauses, extensions, due, closed.
 
@@ -161,9 +168,12 @@ class Clock(models.Model):
             models.Index(fields=["organisation", "status", "due_date"]),
             models.Index(fields=["kind", "status"]),
             models.Index(fields=["content_type", "object_id"]),
-            # The supervision scan seeks (level, status) and ranges over a date.
-            models.Index(fields=["level", "status", "due_date"], name="clock_level_due"),
-            models.Index(fields=["level", "status", "warn_date"], name="clock_level_warn"),
+            # The supervision scan: one small partial index per step, over open clocks only, so
+            # each step reads just its candidates and a raised clock enters one index, not two.
+            models.Index(fields=["due_date"], name="clock_to_alarm", condition=_OPEN & _BELOW_ALARM),
+            models.Index(fields=["warn_date"], name="clock_to_warning", condition=_OPEN & _NORMAL),
+            models.Index(fields=["due_date"], name="clock_in_alarm", condition=_OPEN & _ALARM),
+            models.Index(fields=["warn_date"], name="clock_in_warning", condition=_OPEN & _WARNING),
         ]
 
     def __str__(self) -> str:
