@@ -18,7 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from gongkai.core.policies import policy_for
 from gongkai.office import forms_supervision as forms
@@ -168,6 +168,7 @@ def _cards_page(request: HttpRequest, ids: frozenset[int], form: Form | None = N
 
 
 @staff_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def card_list(request: HttpRequest) -> HttpResponse:
     """The cards issued to the units in scope; POST issues a card to a unit (about no case)."""
     ids = supervised(request)
@@ -183,6 +184,7 @@ def card_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def card_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     """Withdraw a card, with the reason (GET shows the form)."""
     card = policy_for(Card).get(

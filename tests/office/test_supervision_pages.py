@@ -204,3 +204,24 @@ def test_every_kind_of_case_links_to_its_own_office_page(world, as_, settings, t
     ):
         assert f'href="{url}"' in html, url
     assert client.get(f"/office/applications/{app.pk}/").status_code == 200
+
+
+def test_a_case_goes_from_normal_to_warning_to_alarm_as_the_days_pass(world, as_, monkeypatch):
+    from datetime import date
+
+    from gongkai.supervision import scan as scanning
+
+    client = as_("supervisor")
+    clock = support.start(world.unit_a, label="进度 case", on=date(2024, 3, 4), limit=10)  # due 18 March
+    for today, level in [
+        (date(2024, 3, 5), None),
+        (date(2024, 3, 14), "warning"),
+        (date(2024, 3, 19), "alarm"),
+    ]:
+        support.set_today(monkeypatch, today)
+        scanning.scan()
+        page = client.get(f"{BASE}/alerts/")
+        rows = list(page.context["page"])
+        assert [c.level for c in rows] == ([level] if level else []), today
+    html = client.get(f"{BASE}/clocks/{clock.pk}/").content.decode()
+    assert "Alarm · overdue" in html and "Warning" in html  # the level now and the alerts raised
