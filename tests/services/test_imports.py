@@ -243,3 +243,17 @@ def test_an_outsider_actor_cannot_import_cases_of_the_centre(svc: Any) -> None:
     result = import_cases_file(_csv(_case_rows(svc)[:2], CASE_HEADER), "cases.csv", actor=svc.centre_staff)
     assert result.created == 2 and all(c.fee_collected_by in (None, svc.centre_staff) for c in result.cases)
     assert dt.date(2013, 3, 18) in {c.received_on for c in result.cases}
+
+
+def test_services_command_imports_as_the_actor_and_needs_one(svc: Any, tmp_path: Any) -> None:
+    path = tmp_path / "services.csv"
+    path.write_bytes(_csv(_rows(svc), encoding="gbk"))
+    out = io.StringIO()
+    call_command("import", "services", str(path), "--actor", "clerk_a", "--dry-run", stdout=out)
+    assert not ServiceItem.objects.filter(code="CZ-101").exists()
+    call_command("import", "services", str(path), "--actor", "clerk_a", stdout=out)
+    assert ServiceItem.objects.filter(code__in=["CZ-101", "CZ-102"]).count() == 2
+    with pytest.raises(CommandError):
+        call_command("import", "services", str(path), stdout=out, stderr=io.StringIO())  # no --actor
+    with pytest.raises(CommandError):
+        call_command("import", "services", str(path), "--actor", "clerk_b", stdout=out, stderr=io.StringIO())
