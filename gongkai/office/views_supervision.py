@@ -53,6 +53,12 @@ COLUMNS = (
     ("red_cards", gettext_lazy("Red cards"), "count"),
 )
 WINDOW_COLUMNS = tuple(c for c in COLUMNS if c[0] not in ("yellow_cards", "red_cards"))
+# Titles of the drill-down lists (the figures of the tables, and the parts of the on-time rate).
+FIGURE_TITLES = {
+    **{key: label for key, label, _how in COLUMNS},
+    "on_time": gettext_lazy("Completed on time"),
+    "late": gettext_lazy("Completed late"),
+}
 LEVEL_TAG = {ClockLevel.NORMAL: "ok", ClockLevel.WARNING: "warn", ClockLevel.ALARM: "err"}
 
 
@@ -218,13 +224,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                       "cells": cells(values, first, last, kind=kind)})  # fmt: skip
     all_used = (sum(s for s, _n in used.values()), sum(n for _s, n in used.values()))
     headline = finish(_sum(u["total"] for u in table["units"]), all_used)
+    open_now = Clock.objects.filter(organisation_id__in=list(ids), status__in=OPEN).aggregate(
+        alarm=Count("pk", filter=Q(level=ClockLevel.ALARM)),
+        warning=Count("pk", filter=Q(level=ClockLevel.WARNING)),
+    )
     windows = figures.window_figures(first=first, last=last, organisation_ids=ids, today=today)["windows"]
     for window in windows:
         window["cells"] = cells(window, first, last, WINDOW_COLUMNS, window=window["window_id"])
     return render(request, "office/supervision/dashboard.html", {
         "form": form, "first": first, "last": last, "today": today,
         "headline": cells(headline, first, last), "columns": COLUMNS, "window_columns": WINDOW_COLUMNS,
-        "units": units, "kinds": kinds, "windows": windows,
+        "units": units, "kinds": kinds, "windows": windows, "open_now": open_now,
         "definitions": [(key, label, table["definitions"].get(key, "")) for key, label, _how in COLUMNS],
         "charts": _charts(units, kinds, first, last),
         "export_query": urlencode({"first": first.isoformat(), "last": last.isoformat()}),
@@ -322,7 +332,7 @@ def drill_down(request: HttpRequest) -> HttpResponse:
     return render(request, "office/supervision/cases.html", {
         "form": form, "first": first, "last": last, "today": today,
         "page": rows_page(request, qs, today),
-        "figure": figure, "figure_label": dict((k, label) for k, label, _h in COLUMNS).get(figure, figure),
+        "figure": figure, "figure_label": FIGURE_TITLES.get(figure, figure),
         "definition": figures.DEFINITIONS.get(figure, ""),
         "unit": Organisation.objects.filter(pk=unit).first() if unit else None,
         "kind_label": labels.get(kind) if kind else None,

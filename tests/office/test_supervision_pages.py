@@ -41,6 +41,7 @@ def test_dashboard_shows_the_figures_of_the_period(world, as_, clocks_data):
     )
     assert world.other_county.name not in html
     assert "50.0%" in html and "÷" in html  # the rate and its definition
+    assert "Open now: 2 at alarm (overdue), 0 at warning." in html
     kinds = {k["kind"]: k["values"] for k in response.context["kinds"]}
     assert set(kinds) >= {
         ClockKind.APPLICATION,
