@@ -148,15 +148,29 @@ def list_items(
     return _page(qs.order_by("organisation__path", "code", "id"), page, per_page, _item_summary)
 
 
-@router.get("/items/template", response={200: None, 422: Message})
-def item_template(request: HttpRequest, format: str = Query("csv", pattern="^(csv|xlsx)$")) -> Any:  # noqa: A002
-    """The import template (``gongkai import services FILE``): the header and one example row."""
+def _template(kind: str, fmt: str) -> HttpResponse:
     from gongkai.disclosure.exports import CONTENT_TYPES
-    from gongkai.services.imports import item_template as template
+    from gongkai.services.imports import case_template, item_template
 
-    response = HttpResponse(template(format), content_type=CONTENT_TYPES[format])
-    response["Content-Disposition"] = f'attachment; filename="services-template.{format}"'
+    data = (item_template if kind == "services" else case_template)(fmt)
+    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{kind}-template.{fmt}"'
     return response
+
+
+FORMAT = Query("csv", pattern="^(csv|xlsx)$", description="csv or xlsx")
+
+
+@router.get("/items/template", response={200: None, 422: Message})
+def item_template(request: HttpRequest, format: str = FORMAT) -> Any:  # noqa: A002
+    """The import template (``gongkai import services FILE``): the header and one example row."""
+    return _template("services", format)
+
+
+@router.get("/cases/template", response={200: None, 422: Message})
+def case_template(request: HttpRequest, format: str = FORMAT) -> Any:  # noqa: A002
+    """The import template (``gongkai import cases FILE``): the header and one example row."""
+    return _template("cases", format)
 
 
 @router.get("/items/{int:item_id}", response=ITEM_READ)

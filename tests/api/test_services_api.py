@@ -67,6 +67,8 @@ def test_the_template_downloads(api: Any) -> None:
     response = api.get("/services/items/template", format="xlsx")
     assert response.status_code == 200 and response.content[:2] == b"PK"
     assert "事项编码".encode() in api.get("/services/items/template").content
+    assert "收件日期".encode() in api.get("/services/cases/template").content
+    assert api.get("/services/cases/template", format="pdf").status_code == 422
 
 
 def test_the_unit_creates_and_edits_items_through_the_actions(api: Any, svc: Svc, token: Any) -> None:
