@@ -120,3 +120,11 @@ def test_changes_need_post_and_the_csrf_token(world, clocks_data):
     assert client.get(f"{BASE}/warning-shares/letter/").status_code == 405
     assert client.post(f"{BASE}/?{PERIOD}").status_code in (403, 405)
     assert state() == before
+
+
+@pytest.mark.parametrize(("persona", "shown"), [("supervisor", True), ("county_admin", True), ("clerk_a", False)])
+def test_the_supervision_link_is_shown_to_those_who_supervise(world, persona, shown):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(getattr(world, persona))
+    html = client.get("/office/").content.decode()
+    assert ('href="/office/supervision/"' in html) is shown
