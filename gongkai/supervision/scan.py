@@ -58,15 +58,44 @@ def to_warning(today: date) -> QuerySet[Clock]:
     )
 
 
-# The same conditions as to_alarm() / to_warning(), as SQL for the single-statement raise.
+# The same conditions as the querysets above, as SQL with literal statuses and levels so that
+# both databases match them to the partial indexes of the clock (gongkai.workdays.models);
+# SQLite is told the index (INDEXED BY): its planner's statistics go stale as levels change.
 _OPEN_SQL = "status IN ('running', 'paused')"
 RAISE_SQL = {
-    ClockLevel.ALARM: (f"{_OPEN_SQL} AND level IN ('normal', 'warning') AND due_date < %(today)s"),
+    ClockLevel.ALARM: (
+        "clock_to_alarm",
+        f"{_OPEN_SQL} AND level IN ('normal', 'warning') AND due_date < %(today)s",
+    ),
     ClockLevel.WARNING: (
-        f"{_OPEN_SQL} AND level = 'normal' AND warn_date <= %(today)s "
-        "AND (due_date >= %(today)s OR due_date IS NULL)"
+        "clock_to_warning",
+        f"{_OPEN_SQL} AND level = 'normal' AND warn_date <= %(today)s AND (due_date >= %(today)s OR due_date IS NULL)",
     ),
 }
+LOWER_SQL = [  # each a plain range on its index (an OR of two ranges would not use it on SQLite)
+    ("clock_in_alarm", f"{_OPEN_SQL} AND level = 'alarm' AND due_date >= %(today)s"),
+    ("clock_in_alarm", f"{_OPEN_SQL} AND level = 'alarm' AND due_date IS NULL"),
+    ("clock_in_warning", f"{_OPEN_SQL} AND level = 'warning' AND warn_date > %(today)s"),
+    ("clock_in_warning", f"{_OPEN_SQL} AND level = 'warning' AND warn_date IS NULL"),
+]
+
+
+def _clock_table(index: str) -> str:
+    table = connection.ops.quote_name(Clock._meta.db_table)
+    return f"{table} INDEXED BY {index}" if connection.vendor == "sqlite" else table
+
+
+def lower_levels(today: date) -> int:
+    """Clocks whose due (or warning) date moved later go back to normal; the alerts stay."""
+    lowered = 0
+    with connection.cursor() as cursor:
+        for index, where in LOWER_SQL:
+            cursor.execute(
+                f"UPDATE {_clock_table(index)} SET level = %(normal)s WHERE {where}",  # noqa: S608
+                {"today": today, "normal": ClockLevel.NORMAL.value},
+            )
+            lowered += max(cursor.rowcount, 0)
+    return lowered
 
 
 def raise_level(level: str, today: date) -> tuple[int, dict[int, int]]:
@@ -79,10 +108,10 @@ def raise_level(level: str, today: date) -> tuple[int, dict[int, int]]:
     the INSERT are one statement (a concurrent scan's UPDATE waits for the rows and then finds
     them raised); SQLite runs one writer at a time.
     """
-    clock_table = connection.ops.quote_name(Clock._meta.db_table)
+    index, where = RAISE_SQL[level]
+    clock_table = _clock_table(index)
     alert_table = connection.ops.quote_name(Alert._meta.db_table)
-    where = RAISE_SQL[level]
-    values = {"today": today, "level": level}
+    values = {"today": today, "level": str(level)}
     columns = "clock_id, organisation_id, kind, level, raised_on, notified_on"
     per_unit: dict[int, int] = defaultdict(int)
     with transaction.atomic(), connection.cursor() as cursor:
@@ -126,8 +155,7 @@ def scan(today: date | None = None) -> dict[str, Any]:
     with transaction.atomic():
         # An extension (or a new warning share) moved the dates later: the level goes back
         # to normal (the alerts stay as history) and the steps below raise it where due.
-        lowered = to_lower_from_alarm(today).update(level=ClockLevel.NORMAL)
-        lowered += to_lower_from_warning(today).update(level=ClockLevel.NORMAL)
+        lowered = lower_levels(today)
     with transaction.atomic():
         alarms, alarm_alerts = raise_level(ClockLevel.ALARM, today)
         warnings, warning_alerts = raise_level(ClockLevel.WARNING, today)

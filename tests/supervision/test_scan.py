@@ -57,7 +57,12 @@ def test_scan_raises_levels_writes_alerts_and_second_run_changes_nothing(mix, mo
     a, b = mix
     day = date(2024, 3, 15)
     set_today(monkeypatch, day)
+    # The querysets (for pages) name the same clocks as the scan's SQL.
+    due_alarm, due_warning = set(scanning.to_alarm(day)), set(scanning.to_warning(day))
     first = scanning.scan()
+    assert {c.label for c in due_alarm} == {"overdue", "overdue_b"} and {c.label for c in due_warning} == {
+        "warned"
+    }
     assert counts(first) == {"lowered": 0, "warnings": 1, "alarms": 2, "warning_alerts": 1, "alarm_alerts": 2,
                              "units_notified": 2, "changes": 8}  # fmt: skip
     assert levels() == {"fresh": "normal", "warned": "warning", "overdue": "alarm", "overdue_b": "alarm",
