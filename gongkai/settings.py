@@ -164,6 +164,11 @@ DECISION_COMMENTS_PER_HOUR = env_int("DECISION_COMMENTS_PER_HOUR", 10, minimum=1
 # Citizen accounts registered on the portal, per client address and hour.
 REGISTER_THROTTLE_PER_HOUR = env_int("REGISTER_THROTTLE_PER_HOUR", 5, minimum=1)
 REGISTER_INVALID_PER_HOUR = env_int("REGISTER_INVALID_PER_HOUR", 30, minimum=1)
+# Appointments and online applications for services (办事预约, 网上申办), per client address and hour.
+BOOKING_THROTTLE_PER_HOUR = env_int("BOOKING_THROTTLE_PER_HOUR", 10, minimum=1)
+BOOKING_INVALID_PER_HOUR = env_int("BOOKING_INVALID_PER_HOUR", 50, minimum=1)
+SERVICE_APPLY_THROTTLE_PER_HOUR = env_int("SERVICE_APPLY_THROTTLE_PER_HOUR", 10, minimum=1)
+SERVICE_APPLY_INVALID_PER_HOUR = env_int("SERVICE_APPLY_INVALID_PER_HOUR", 50, minimum=1)
 
 # Sessions expire after this many idle minutes (renewed on every request).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 60, minimum=5) * 60

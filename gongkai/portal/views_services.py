@@ -82,15 +82,15 @@ ORG_SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司", "专
 
 
 def booking_limit() -> int:
-    return int(getattr(settings, "BOOKING_THROTTLE_PER_HOUR", 10))
+    return settings.BOOKING_THROTTLE_PER_HOUR
 
 
 def invalid_booking_limit() -> int:
-    return int(getattr(settings, "BOOKING_INVALID_PER_HOUR", 5 * booking_limit()))
+    return settings.BOOKING_INVALID_PER_HOUR
 
 
 def track_limit() -> int:
-    return int(getattr(settings, "TRACK_FAILURES_PER_HOUR", 20))
+    return settings.TRACK_FAILURES_PER_HOUR
 
 
 def too_many(request: HttpRequest, what: str) -> HttpResponse:

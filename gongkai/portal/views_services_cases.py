@@ -65,11 +65,11 @@ case_policy = ServiceCasePolicy()
 
 
 def apply_limit() -> int:
-    return int(getattr(settings, "SERVICE_APPLY_THROTTLE_PER_HOUR", 10))
+    return settings.SERVICE_APPLY_THROTTLE_PER_HOUR
 
 
 def invalid_apply_limit() -> int:
-    return int(getattr(settings, "SERVICE_APPLY_INVALID_PER_HOUR", 5 * apply_limit()))
+    return settings.SERVICE_APPLY_INVALID_PER_HOUR
 
 
 # --- 1. applying online --------------------------------------------------------------------------
