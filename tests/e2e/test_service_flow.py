@@ -65,16 +65,16 @@ def svc(world: Any, monkeypatch: pytest.MonkeyPatch, settings: Any, tmp_path: An
     return Svc(world)
 
 
-def tonight_slot(svc: Svc) -> AppointmentSlot:
-    """One free place at window A01 late today, opened through the action on a working day."""
+def tonight_slot(svc: Svc, capacity: int = 1) -> AppointmentSlot:
+    """Free places (one unless said) at window A01 late today, opened through the action on a working day."""
     today = timezone.localdate()
     times = [(dt.time(23, 0), dt.time(23, 59))]
     actions.open_slots(actor=svc.centre_staff, window=svc.window, first_day=today, last_day=today,
-                       times=times, capacity=1)  # fmt: skip
+                       times=times, capacity=capacity)  # fmt: skip
     slot = AppointmentSlot.objects.filter(window=svc.window, date=today).first()
     if slot is None:  # a rest day: open_slots skips it, but the window still receives today
         slot = AppointmentSlot.objects.create(window=svc.window, date=today, start=times[0][0],
-                                              end=times[0][1], capacity=1)  # fmt: skip
+                                              end=times[0][1], capacity=capacity)  # fmt: skip
     return slot
 
 
