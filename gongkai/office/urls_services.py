@@ -31,3 +31,19 @@ urlpatterns = [
     path("appointments/", catalogue.appointment_list, name="service_appointments"),
     path("appointments/<int:pk>/cancel/", catalogue.appointment_cancel, name="service_appointment_cancel"),
 ]  # fmt: skip
+
+# importing and exporting the catalogue and cases (views_services_import)
+from gongkai.office import views_services_import as bulk  # noqa: E402
+
+urlpatterns += [
+    path("items/import/", bulk.item_import, name="service_catalogue_import"),
+    path("items/import/done/", bulk.item_import_done, name="service_catalogue_import_done"),
+    path("items/import/template.<str:fmt>", bulk.item_import_template, name="service_catalogue_import_template"),
+    path("items/export/", bulk.item_export_page, name="service_catalogue_export_page"),
+    path("items/export.<str:fmt>", bulk.item_export, name="service_catalogue_export"),
+    path("cases/import/", bulk.case_import, name="service_case_import"),
+    path("cases/import/done/", bulk.case_import_done, name="service_case_import_done"),
+    path("cases/import/template.<str:fmt>", bulk.case_import_template, name="service_case_import_template"),
+    path("cases/export/", bulk.case_export_page, name="service_case_export_page"),
+    path("cases/export.<str:fmt>", bulk.case_export, name="service_case_export"),
+]  # fmt: skip
