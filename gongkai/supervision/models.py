@@ -63,6 +63,10 @@ class Alert(models.Model):
         related_name="+",
         verbose_name=_("responsible unit"),
         db_index=False,
+        # Always the clock's own unit (copied in the same statement), which the clock's foreign
+        # key already guarantees; a second deferred check per alert doubled the commit of a
+        # scan that writes a backlog of alerts.
+        db_constraint=False,
     )
     kind = models.CharField(_("clock kind"), max_length=16, choices=ClockKind.choices)
     # The day the unit was told: set by the scan that wrote the alert (it sends the notice).
