@@ -13,10 +13,10 @@ tracking code see nothing.
 
 The test clock: ``gongkai.workdays.clock.today`` is supervision's "today" (the scan, the figures,
 the default period and the levels all call it as ``clocks.today()``); the live server runs in a
-thread of this process, so patching the module attribute moves its pages too. Booking refuses
-slots that have started by ``gongkai.services.actions_catalogue.now``, pinned to nine this
-morning as in the back-office tests; the portal offers slots that have not started by the real
-time, so the test slot is late tonight (23:00–23:59 in Asia/Shanghai).
+thread of this process, so patching the module attribute moves its pages too. The booking
+clock (``gongkai.services.actions_catalogue.now``, which refuses slots that have started) and
+the portal's offered slots (``gongkai.portal.views_services.offered_slots``, given its ``now``)
+read nine this morning, so the test slot at ten today can be booked whatever time it runs.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from gongkai.portal import views_services
 from gongkai.services import actions, actions_catalogue
 from gongkai.services.models import AppointmentSlot, CaseChannel, CaseStatus, ServiceCase
 from gongkai.supervision.models import Card
@@ -61,14 +62,18 @@ def svc(world: Any, monkeypatch: pytest.MonkeyPatch, settings: Any, tmp_path: An
     def nine_today() -> dt.datetime:
         return timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
 
+    offered_slots = views_services.offered_slots
     monkeypatch.setattr(actions_catalogue, "now", nine_today)
+    monkeypatch.setattr(
+        views_services, "offered_slots", lambda item, now=None: offered_slots(item, now or nine_today())
+    )
     return Svc(world)
 
 
 def tonight_slot(svc: Svc, capacity: int = 1) -> AppointmentSlot:
-    """Free places (one unless said) at window A01 late today, opened through the action on a working day."""
+    """Free places (one unless said) at window A01 at ten today, opened through the action on a working day."""
     today = timezone.localdate()
-    times = [(dt.time(23, 0), dt.time(23, 59))]
+    times = [(dt.time(10, 0), dt.time(10, 30))]
     actions.open_slots(actor=svc.centre_staff, window=svc.window, first_day=today, last_day=today,
                        times=times, capacity=capacity)  # fmt: skip
     slot = AppointmentSlot.objects.filter(window=svc.window, date=today).first()
@@ -235,7 +240,8 @@ def test_book_apply_process_and_supervise(world, live_server, page, svc, monkeyp
         form={"csrfmiddlewaretoken": token, "result": "denied", "reason": "再办结一次"},
         headers={"Referer": office_page},
     )
-    assert response.ok and 'details id="step-complete"' not in response.text()
+    html = response.text()
+    assert response.ok and 'class="message error"' in html and 'details id="step-complete"' not in html
     online.refresh_from_db()
     assert (online.status, online.result, online.certificate_number) == ("completed", "approved", CERTIFICATE)
     log_out(page)
@@ -267,7 +273,7 @@ def test_book_apply_process_and_supervise(world, live_server, page, svc, monkeyp
     page.context.clear_cookies()
     log_in(page, base, world.supervisor.username, factories.PASSWORD)
     with page.expect_navigation():
-        page.click("header a[href$='/office/supervision/'], nav a[href$='/office/supervision/']")
+        page.locator("a[href$='/office/supervision/']").first.click()
     with page.expect_navigation():
         unit_figure(page, "received", world.unit_a.pk).click()
     row = page.locator("main table tbody tr").filter(has_text=window_number)
