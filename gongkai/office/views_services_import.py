@@ -103,8 +103,8 @@ def _upload(request: HttpRequest, run: Callable[[bytes, str], Any]) -> tuple[Upl
 
 
 def _notes(columns: list[Any]) -> list[tuple[str, str, bool]]:
-    """The columns of the table for the help on the page: (header, English name, required)."""
-    return [(c.header, c.field, c.required) for c in columns if not c.ignored]
+    """The columns of the table for the help on the page: (header, other accepted names, required)."""
+    return [(c.header, "、".join(c.aliases), c.required) for c in columns if not c.ignored]
 
 
 def _template_response(make: Callable[[str], bytes], kind: str, fmt: str) -> HttpResponse:

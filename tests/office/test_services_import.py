@@ -90,6 +90,7 @@ def test_unit_editors_reach_the_catalogue_import_others_do_not(world, as_, clien
         response = as_(persona).get(ITEMS)
         assert response.status_code == 200, persona
         assert b'enctype="multipart/form-data"' in response.content
+        assert f'href="{ITEMS}template.xlsx"'.encode() in response.content
     for persona in ("window", "supervisor", "citizen"):
         assert as_(persona).get(ITEMS).status_code == 403, persona
         assert as_(persona).post(ITEMS, {"file": upload("a.csv", b"x")}).status_code == 403, persona
@@ -101,7 +102,8 @@ def test_unit_editors_reach_the_catalogue_import_others_do_not(world, as_, clien
 
 def test_window_staff_reach_the_cases_import_others_do_not(world, as_, client, svc):
     for user in (svc.centre_staff, svc.unit_window, world.window):
-        assert as_(user).get(CASES).status_code == 200
+        response = as_(user).get(CASES)
+        assert response.status_code == 200 and f'href="{CASES}template.csv"'.encode() in response.content
     for persona in ("clerk_a", "supervisor", "county_admin", "citizen"):
         assert as_(persona).get(CASES).status_code == 403, persona
     client.logout()
@@ -209,9 +211,12 @@ def test_a_program_or_binary_is_refused_cleanly(world, as_, name, data, message)
     assert items_and_events() == before
 
 
-def test_a_missing_column_rejects_the_file(world, as_):
+def test_a_missing_or_unknown_column_rejects_the_file(world, as_):
     body = as_("clerk_a").post(ITEMS, {"file": upload("a.csv", b"name,kind\nx,y\n")}).content.decode()
     assert "The column is missing." in body and "实施单位" in body and not ServiceItem.objects.exists()
+    data = table([[*r, "x"] for r in item_rows(world.unit_a)], [*HEADER, "备注栏"])
+    body = as_("clerk_a").post(ITEMS, {"file": upload("a.csv", data)}).content.decode()
+    assert "<td>备注栏</td><td>Unknown column.</td>" in body and not ServiceItem.objects.exists()
 
 
 def test_the_upload_needs_the_csrf_token(world):
@@ -404,6 +409,12 @@ def test_the_cases_export_by_unit_and_year(world, as_, svc, imported):
     ).active
     assert sheet.max_row == 3
     assert client.get(f"{BASE}/cases/export.exe").status_code == 404
+    assert client.post(f"{BASE}/cases/export.csv").status_code == 405
+    # A bad filter is shown and ignored.
+    body = client.get(
+        f"{BASE}/cases/export/", {"year": "二〇一三", "organisation": "999999"}
+    ).content.decode()
+    assert "2 cases match." in body and body.count('role="alert"') == 2
     # The unit's officials and the county's supervisor see them too.
     for persona in ("clerk_a", "supervisor"):
         assert len(_csv_of(as_(persona).get(f"{BASE}/cases/export.csv"))) == 2, persona
