@@ -278,7 +278,7 @@ ITEM_COLUMNS = [
     Column("process", "办理流程", ("process", "流程", "办理程序")),
     Column("statutory_limit_days", "法定时限", ("statutory_limit_days", "法定办结时限", "法定期限")),
     Column("promised_limit_days", "承诺时限", ("promised_limit_days", "承诺办结时限", "承诺期限")),
-    Column("fee_free", "是否收费", ("charged", "收费")),
+    Column("charged", "是否收费", ("收费",)),  # not "fee_free": its yes would mean the opposite
     Column("fee_amount", "收费标准", ("fee_amount", "fee", "收费金额")),
     Column("fee_unit", "计费单位", ("fee_unit", "收费单位")),
     Column("fee_basis", "收费依据", ("fee_basis",)),
@@ -347,7 +347,7 @@ def parse_item_rows(data: bytes, filename: str = "") -> ParsedItems:
         fields["statutory_limit_days"] = statutory if statutory is not None else promised
         fields["promised_limit_days"] = promised if promised is not None else statutory
         fee = c.amount("fee_amount")
-        charged = c.yes_no("fee_free", fee is not None and fee > 0)
+        charged = c.yes_no("charged", fee is not None and fee > 0)
         fields["fee_free"] = not charged
         fields["fee_amount"] = fee if charged else None
         fields["online"] = c.yes_no("online", False)
@@ -458,7 +458,7 @@ ITEM_EXAMPLE = {
     "kind": "行政许可", "legal_basis": "《中华人民共和国建筑法》第七条；《建筑工程施工许可管理办法》",
     "conditions": "已经办理该建筑工程用地批准手续；已取得建设工程规划许可证。",
     "materials": "建筑工程施工许可证申请表\n建设工程规划许可证\n施工合同", "process": "受理\n审核\n批准\n发证",
-    "statutory_limit_days": 15, "promised_limit_days": 5, "fee_free": "否", "fee_amount": "",
+    "statutory_limit_days": 15, "promised_limit_days": 5, "charged": "否", "fee_amount": "",
     "fee_unit": "件", "fee_basis": "", "window": "", "location": "攸县政务服务中心二楼",
     "online": "是", "certificate_name": "建筑工程施工许可证", "published": "是", "is_active": "是",
 }  # fmt: skip

@@ -257,3 +257,11 @@ def test_services_command_imports_as_the_actor_and_needs_one(svc: Any, tmp_path:
         call_command("import", "services", str(path), stdout=out, stderr=io.StringIO())  # no --actor
     with pytest.raises(CommandError):
         call_command("import", "services", str(path), "--actor", "clerk_b", stdout=out, stderr=io.StringIO())
+
+
+def test_an_english_charged_header_means_charged() -> None:
+    """The 是否收费 column answers "is it charged?"; no header may read it the other way round."""
+    from gongkai.services.imports import ITEM_COLUMNS
+
+    charged = next(c for c in ITEM_COLUMNS if c.header == "是否收费")
+    assert "fee_free" not in {charged.field, *charged.aliases}
