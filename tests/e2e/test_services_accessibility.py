@@ -105,12 +105,6 @@ def test_service_pages_have_no_wcag_a_aa_violations(axe_page: Page, live_server:
     assert not found, report(found)
 
 
-def known_chart_problem(violation: dict[str, Any]) -> bool:
-    return violation["id"] == "nested-interactive" and all(
-        n["html"].startswith("<svg") and 'class="chart"' in n["html"] for n in violation["nodes"]
-    )
-
-
 def test_supervision_pages_have_no_wcag_a_aa_violations(
     axe_page: Page, live_server: Any, world: Any, svc: Svc, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -121,7 +115,6 @@ def test_supervision_pages_have_no_wcag_a_aa_violations(
     scan(overdue_day)
     log_in(page, base, world.supervisor.username, factories.PASSWORD)
     found: dict[str, str] = {}
-    known: list[dict[str, Any]] = []
     for name, path in [
         ("supervision dashboard", "/office/supervision/"),
         ("supervision alerts", "/office/supervision/alerts/"),
@@ -131,11 +124,8 @@ def test_supervision_pages_have_no_wcag_a_aa_violations(
         response = page.goto(base + path)
         assert response is not None and response.status == 200, (name, path)
         violations = axe_violations(page)
-        known += [v for v in violations if known_chart_problem(v)]
-        parts = [format_violations([v for v in violations if not known_chart_problem(v)])]
+        parts = [format_violations(violations)]
         parts += [f"- dangling reference: {d}" for d in dangling_references(page)]
         if problems := "\n".join(p for p in parts if p):
             found[name] = problems
     assert not found, report(found)
-    if known:
-        pytest.xfail(f"reported, in gongkai/office/charts.py:\n{format_violations(known)}")
