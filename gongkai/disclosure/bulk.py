@@ -46,7 +46,8 @@ from gongkai.disclosure.models import (
 from gongkai.disclosure.text import plain_text
 from gongkai.orgs.models import Organisation
 from gongkai.workdays.calendar import get_calendar
-from gongkai.workdays.engine import DueResult, compute_due
+from gongkai.workdays.clock import DEFAULT_WARNING_SHARE, warn_date_for, warning_shares
+from gongkai.workdays.engine import DueResult, compute_due, workdays_used
 from gongkai.workdays.models import Clock, ClockKind, ClockStatus
 
 BATCH = 500
@@ -334,17 +335,28 @@ def import_items(
             for p, number in zip(members, numbers, strict=True):
                 p.item.index_no = number
 
-    # One clock per item: started on the date formed, closed on publication.
+    # One clock per item: started on the date formed, closed on publication; its supervision
+    # fields (warning date, working days used) as the clock's own computation sets them.
+    share = warning_shares().get(ClockKind.DISCLOSURE, DEFAULT_WARNING_SHARE)
+    warns: dict[date, date | None] = {}
+    used: dict[tuple[date, date], int] = {}
     clocks = []
     for p in prepared:
         result = due(p.item.formed_on)
         closed = p.published_on
+        if p.item.formed_on not in warns:
+            warns[p.item.formed_on] = warn_date_for(
+                cal, p.item.formed_on, PUBLICATION_LIMIT_DAYS, share, due=result.due
+            )
+        if closed and (p.item.formed_on, closed) not in used:
+            used[(p.item.formed_on, closed)] = workdays_used(cal, p.item.formed_on, closed)
         clocks.append(Clock(
             kind=ClockKind.DISCLOSURE, organisation_id=p.item.organisation_id, label=p.item.title[:200],
             start_date=p.item.formed_on, original_start_date=p.item.formed_on, limit_days=PUBLICATION_LIMIT_DAYS,
             due_date=result.due, provisional=result.provisional, closed_on=closed,
             status=ClockStatus.CLOSED if closed else (ClockStatus.PAUSED if result.paused else ClockStatus.RUNNING),
             on_time=(result.due is not None and closed <= result.due) if closed else None,
+            warn_date=warns[p.item.formed_on], used_days=used[(p.item.formed_on, closed)] if closed else None,
         ))  # fmt: skip
     Clock.objects.bulk_create(clocks, batch_size=BATCH)
     progress("clocks", total, total)

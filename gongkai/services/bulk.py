@@ -53,7 +53,7 @@ from gongkai.services.models import (
 )
 from gongkai.services.policies import ServiceCasePolicy
 from gongkai.workdays.calendar import get_calendar
-from gongkai.workdays.clock import DEFAULT_WARNING_SHARE, warning_limit, warning_shares
+from gongkai.workdays.clock import DEFAULT_WARNING_SHARE, warn_date_for, warning_shares
 from gongkai.workdays.engine import DueResult, compute_due, workdays_used
 from gongkai.workdays.models import Clock, ClockKind, ClockLevel, ClockStatus
 
@@ -295,11 +295,7 @@ def import_cases(
     def warn(start: date, limit: int) -> date | None:
         # As workdays.clock: a share of the limit, rounded up; the due date when that is the whole limit.
         if (start, limit) not in warns:
-            days = warning_limit(limit, share)
-            result = due(start, limit)
-            warns[(start, limit)] = (
-                result.due if limit == 0 or days >= limit else compute_due(cal, start, days, today=today).due
-            )
+            warns[(start, limit)] = warn_date_for(cal, start, limit, share, due=due(start, limit).due)
         return warns[(start, limit)]
 
     # Case numbers: one block per numbering organisation and year, in order of receipt.

@@ -83,6 +83,24 @@ def warning_limit(total_limit: int, share: Decimal) -> int:
     return math.ceil(Decimal(total_limit) * Decimal(share))
 
 
+def warn_date_for(
+    cal: Calendar,
+    start: date,
+    limit: int,
+    share: Decimal,
+    *,
+    due: date | None,
+    pauses: list[Pause] | None = None,
+) -> date | None:
+    """The day a clock of ``limit`` working days (extensions included) from ``start`` enters its
+    warning: ``share`` of the limit, rounded up; the due date itself when that is the whole limit.
+    The bulk paths (imports, the demo) call this too, so their clocks equal the actions'."""
+    days = warning_limit(limit, share)
+    if limit == 0 or days >= limit:
+        return due
+    return compute_due(cal, start, days, pauses=pauses or [], today=today()).due
+
+
 def _apply(
     clock: Clock, cal: Calendar | None = None, *, shares: dict[str, Decimal] | None = None
 ) -> DueResult:
@@ -108,11 +126,7 @@ def _apply_supervision(
     pauses = [Pause(p.start, p.end) for p in clock.pauses.all()]
     # The warning point is a share of the whole limit, extensions included, counted with the
     # same pauses as the due date: an extension or a pause moves both.
-    days = warning_limit(result.limit, share)
-    if result.limit == 0 or days >= result.limit:
-        clock.warn_date = result.due
-    else:
-        clock.warn_date = compute_due(cal, clock.start_date, days, pauses=pauses, today=today()).due
+    clock.warn_date = warn_date_for(cal, clock.start_date, result.limit, share, due=result.due, pauses=pauses)
     if clock.closed_on is not None:
         clock.used_days = workdays_used(cal, clock.start_date, clock.closed_on, pauses=pauses)
         return

@@ -106,6 +106,9 @@ def test_the_bulk_path_matches_the_single_actions(world):
         assert getattr(item, name) == getattr(single, name), name
     assert item.clock.due_date == single.clock.due_date and item.clock.on_time == single.clock.on_time
     assert item.published_at == single.published_at
+    # The supervision fields too: the warning date and the working days used.
+    assert item.clock.warn_date == single.clock.warn_date is not None
+    assert item.clock.used_days == single.clock.used_days is not None
 
 
 def test_drafts_get_running_clocks_and_no_index_number(world):
