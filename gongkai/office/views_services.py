@@ -26,7 +26,7 @@ from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -52,6 +52,7 @@ from gongkai.services.models import (
     ServiceWindow,
 )
 from gongkai.workdays.calendar import get_calendar
+from gongkai.workdays import clock as clocks
 from gongkai.workdays.clock import explanation
 
 PAGE_SIZE = 50
@@ -67,7 +68,8 @@ SESSION_CODE = "gongkai.service_case_code.%s"
 
 
 def _today() -> date:
-    return timezone.localdate()
+    # The clocks' own today, so these pages and supervision always agree on what is overdue.
+    return clocks.today()
 
 
 def case_policy() -> Any:
