@@ -51,8 +51,8 @@ from gongkai.services.models import (
     ServiceItem,
     ServiceWindow,
 )
-from gongkai.workdays.calendar import get_calendar
 from gongkai.workdays import clock as clocks
+from gongkai.workdays.calendar import get_calendar
 from gongkai.workdays.clock import explanation
 
 PAGE_SIZE = 50
