@@ -139,7 +139,7 @@ def test_a_signed_in_citizen_finds_the_case_in_their_list(world, services, login
     assert submit(client, services).status_code == 302
     case = ServiceCase.objects.get()
     assert case.user == world.citizen
-    html = page(client.get("/my/services/"))
+    html = page(client.get("/my/services/", HTTP_ACCEPT_LANGUAGE="en"))
     assert case.case_number in html and "财政票据领购" in html and "1 case" in html
 
 
