@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "gongkai.interaction",
     "gongkai.services",
     "gongkai.supervision",
+    "gongkai.records",
     "gongkai.search",
     "gongkai.portal",
     "gongkai.office",

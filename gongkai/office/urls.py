@@ -65,4 +65,7 @@ urlpatterns = [
     # government services (window staff, catalogue) and e-supervision
     path("services/", include("gongkai.office.urls_services")),
     path("supervision/", include("gongkai.office.urls_supervision")),
+    # records for the annual report, and the reports themselves
+    path("records/", include("gongkai.office.urls_records")),
+    path("reports/", include("gongkai.office.urls_reports")),
 ]

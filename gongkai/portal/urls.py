@@ -33,4 +33,5 @@ urlpatterns = [
     path("", include("gongkai.portal.urls_interaction")),
     path("", include("gongkai.portal.urls_decisions")),
     path("", include("gongkai.portal.urls_services")),
+    path("", include("gongkai.portal.urls_reports")),
 ]
