@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "gongkai.services",
     "gongkai.supervision",
     "gongkai.records",
+    "gongkai.reports",
     "gongkai.search",
     "gongkai.portal",
     "gongkai.office",
