@@ -119,6 +119,9 @@ def load_demo(*, with_disclosure: bool = True, report: Any = None) -> list[DemoL
         from gongkai.services import demo as demo_services
 
         demo_services.load(units=units, county=county, admin=county_admin, report=report)
+        from gongkai.records import demo as demo_records
+
+        demo_records.load(units=units, county=county, admin=county_admin, reviewer=reviewer, report=report)
     return logins
 
 
