@@ -1,0 +1,96 @@
+"""Where a cell of the annual report comes from.
+
+``records_for(organisation, year, key)`` lists the records behind a cell, with the very condition
+that counted them (the querysets are lazy: nothing runs until they are read). A cell drawn from
+two kinds of record (行政许可: service cases and decision counts entered for other systems) gives
+one queryset per model. ``sources_of(key)`` names the cells a total, a rate or an average is
+computed from; such a cell may also have records (a total's records are those of its parts).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from gongkai.applications import stats as app_stats
+from gongkai.applications.outcomes import Outcome
+from gongkai.orgs.models import Organisation
+from gongkai.reports import figures, narrative
+from gongkai.reports.figures import TOTAL
+from gongkai.reports.tables import OTHER_OUTCOMES, T3_COLUMNS, Key, t3_rows
+
+RESULT_ROWS_2021 = list(Outcome.values)
+RESULT_ROWS_2019 = [o for o in Outcome.values if o not in OTHER_OUTCOMES] + ["other"]
+
+
+def result_rows(template: str) -> list[str]:
+    return RESULT_ROWS_2019 if template == "2019" else RESULT_ROWS_2021
+
+
+def sources_of(key: Key, template: str = "2021") -> list[Key]:
+    """The cells ``key`` is computed from (empty for a cell counted directly from records)."""
+    table, row, column = key
+    if table == "t3":
+        if column == TOTAL:
+            return [("t3", row, c) for c in app_stats.COLUMNS]
+        if row == "closed":
+            return [("t3", r, column) for r in result_rows(template)]
+        if row == "other" and template == "2019":
+            return [("t3", o, column) for o in OTHER_OUTCOMES]
+    if table == "t4" and column == TOTAL:
+        return [("t4", row, r) for r in figures.T4_RESULTS]
+    if table == "n" and row in narrative.SOURCES:
+        return [("n", r, narrative.VALUE) for r in narrative.SOURCES[row]]
+    return []
+
+
+def records_in(
+    organisation: Organisation, ids: list[int], year: int, key: Key, template: str = "2021"
+) -> list[QuerySet[Any]]:
+    """Like :func:`records_for`, for organisation ids already resolved (a report's ``org_ids``)."""
+    table, row, column = key
+    if table == "t2":
+        return _table_two(ids, year, row, column)
+    if table == "t3":
+        if row not in {r for r, _ in t3_rows(template)} or column not in T3_COLUMNS:
+            raise KeyError(key)
+        if row == "other":
+            f = app_stats.cell_filters(year)["closed"] & Q(outcome__in=OTHER_OUTCOMES)
+            qs = app_stats.received(ids).filter(f)
+            return [qs if column == TOTAL else qs.filter(applicant_type=column)]
+        return [app_stats.cell_records(year, row, column, ids)]
+    if table == "t4":
+        if row not in figures.T4_BLOCKS or column not in [*figures.T4_RESULTS, TOTAL]:
+            raise KeyError(key)
+        return [figures.dispute_records(ids, year, row, column)]
+    if table == "n":
+        return narrative.records(organisation, ids, year, row)
+    raise KeyError(key)
+
+
+def records_for(
+    organisation: Organisation, year: int, key: Key, *, rollup: bool = True, template: str = "2021"
+) -> list[QuerySet[Any]]:
+    """The records behind the cell ``key`` = (table, row, column) of ``compute(organisation, year, …)``."""
+    return records_in(organisation, figures.scope_ids(organisation, rollup), year, key, template)
+
+
+def _table_two(ids: list[int], year: int, row: str, column: str) -> list[QuerySet[Any]]:
+    if row in figures.DOC_ROWS and column in figures.document_filters(year):
+        return [figures.document_records(ids, year, row, column)]
+    if column in ("previous_items", "change") and row in figures.ITEM_GROUPS:
+        return [figures.item_records(ids, year, row, column)]
+    if column == "decisions":
+        if row == "licensing":
+            return [figures.service_case_records(ids, year, "licensing"),
+                    figures.entered_decision_records(ids, year, "licensing")]  # fmt: skip
+        if row == "other_service":
+            return [figures.service_case_records(ids, year, "other")]
+        if row in ("penalty", "enforcement"):
+            return [figures.entered_decision_records(ids, year, row)]
+    if (row, column) == ("fee", "amount"):
+        return [figures.service_case_records(ids, year, "fees")]
+    if row in ("penalty", "enforcement", "procurement"):
+        return []  # absent: no record in the platform holds this figure
+    raise KeyError((row, column))
