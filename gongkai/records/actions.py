@@ -182,8 +182,14 @@ def save_dispute(
         _check_application(application, organisation)
     if review_case is not None:
         _check_review(review_case, organisation, kind, filed_on, case if case.pk else None)
-    if case.pk is not None and kind != case.kind and case.lawsuits.exists():
-        raise ActionError({"kind": _("A review followed by a lawsuit must stay a review.")})
+    if case.pk is not None:
+        lawsuits = case.lawsuits.all()
+        if kind != case.kind and lawsuits.exists():
+            raise ActionError({"kind": _("A review followed by a lawsuit must stay a review.")})
+        if lawsuits.filter(filed_on__lt=filed_on).exists():
+            raise ActionError(
+                {"filed_on": _("The review cannot be filed after the lawsuit that follows it.")}
+            )
     duplicate = DisputeCase.objects.filter(organisation=organisation, kind=kind, reference=reference)
     if case.pk is not None:
         duplicate = duplicate.exclude(pk=case.pk)

@@ -72,3 +72,14 @@ def test_a_supervisor_cannot_post(world, as_, records):
                                          "part_time": 9}).status_code == 403  # fmt: skip
     assert client.get(f"{BASE}/disputes/new/").status_code == 403
     assert DisputeCase.objects.get().result == "pending" and StaffFigure.objects.get().full_time == 3
+
+
+def test_the_history_of_a_record_follows_its_policy(world, as_, records):
+    from django.contrib.contenttypes.models import ContentType
+
+    case = records["case"]
+    url = f"/office/history/{ContentType.objects.get_for_model(DisputeCase).pk}/{case.pk}/"
+    assert as_("supervisor").get(url).status_code == 200
+    assert "records.save_dispute" in as_("clerk_a").get(url).content.decode()
+    for persona in ("clerk_b", "other_admin"):
+        assert as_(persona).get(url).status_code == 404

@@ -106,7 +106,14 @@ def test_litigation_after_review_must_follow_a_review_of_the_same_unit(world, re
         actions.save_dispute(actor=world.reviewer, organisation=world.unit_a, kind="complaint",
                              reference=review.reference, subject="s", filed_on=day, case=review)  # fmt: skip
     assert "kind" in errors(exc)
+    with pytest.raises(ActionError) as exc:
+        actions.save_dispute(actor=world.reviewer, organisation=world.unit_a, kind="review",
+                             reference=review.reference, subject="s", filed_on=day + dt.timedelta(days=1),
+                             case=review)  # fmt: skip
+    assert "filed_on" in errors(exc)
     assert DisputeCase.objects.count() == 3
+    review.refresh_from_db()
+    assert review.filed_on == day
 
 
 def test_application_must_belong_to_the_respondents_government(world, day):
