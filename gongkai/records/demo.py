@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from gongkai.orgs.models import Organisation, OrgKind
@@ -158,8 +159,9 @@ def load(
     *, units: dict, county: Organisation, admin: Any, reviewer: Any, report: Any = None
 ) -> dict[str, Any]:
     """The demo's records: the seed's 2013, then the current year."""
-    result = load_2013(units=units, county=county, admin=admin)
-    result.update(load_current(units=units, county=county, admin=admin, reviewer=reviewer))
+    with transaction.atomic():  # one commit for the whole register, not one per visit
+        result = load_2013(units=units, county=county, admin=admin)
+        result.update(load_current(units=units, county=county, admin=admin, reviewer=reviewer))
     if report is not None:
         report("records", 1, 1)  # the progress hook takes (stage, done, total)
     return result
