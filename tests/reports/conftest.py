@@ -45,11 +45,12 @@ class Year:
 
     # --- applications ----------------------------------------------------------------------------
 
-    def register(self, on: date, org: Any = None, column: str = "person") -> Any:
+    def register(self, on: date, org: Any = None, column: str = "person", channel: str = "in_person",
+                 **receipt: Any) -> Any:  # fmt: skip
         fields = {**PERSON, **applicant(column)}
         app, _ = app_actions.register_application(
-            actor=self.world.reviewer, organisation=org or self.world.unit_a, channel="in_person",
-            submitted_on=on, **fields,
+            actor=self.world.reviewer, organisation=org or self.world.unit_a, channel=channel,
+            submitted_on=on, **receipt, **fields,
         )  # fmt: skip
         return app
 
