@@ -21,3 +21,10 @@ urlpatterns = [
     path("spending/", views.figure_list, {"which": "spending"}, name="records_spending"),
     path("decisions/", views.figure_list, {"which": "decisions"}, name="records_decisions"),
 ]
+
+urlpatterns += [
+    path("import/<slug:kind>/", views.records_import, name="records_import"),
+    path(
+        "import/<slug:kind>/template.<str:fmt>", views.records_import_template, name="records_import_template"
+    ),
+]

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet, Sum
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -351,3 +351,55 @@ def figure_list(request: HttpRequest, which: str) -> HttpResponse:
         "year": f.get("year", year), "totals": rows.aggregate(**{s: Sum(s) for s in spec["sums"]}),
         "can_edit": bool(editable), "decision_kinds": DecisionKind.choices,
     })  # fmt: skip
+
+
+# --- imports ---------------------------------------------------------------------------------------
+
+
+def _importers() -> dict[str, dict[str, Any]]:
+    from gongkai.records import imports
+
+    return {
+        "figures": {"run": imports.import_figures_file, "columns": imports.FIGURE_COLUMNS,
+                    "template": imports.figure_template, "title": _("Import figures"), "next": "office:records_overview"},
+        "disputes": {"run": imports.import_disputes_file, "columns": imports.DISPUTE_COLUMNS,
+                     "template": imports.dispute_template, "title": _("Import review and litigation cases"),
+                     "next": "office:records_disputes"},
+    }  # fmt: skip
+
+
+@staff_required
+def records_import(request: HttpRequest, kind: str) -> HttpResponse:
+    """Upload a table of figures or cases: checked whole, all or nothing, every problem listed."""
+    from gongkai.disclosure.imports import MAX_ROWS
+    from gongkai.office.views_services_import import _notes, _upload
+
+    spec = _importers().get(kind)
+    if spec is None:
+        raise Http404
+    user = request.user
+    if not editable_orgs(user):
+        raise PermissionDenied
+    form, errors, more, result = _upload(request, lambda data, name: spec["run"](data, name, actor=user))
+    if result is not None:
+        messages.success(
+            request, _("The file “%(name)s” was imported.") % {"name": form.cleaned_data["file"].name}
+        )
+        return redirect(spec["next"])
+    return render(request, "office/records/import.html", {
+        "kind": kind, "title": spec["title"], "form": form, "errors": errors, "more": more,
+        "total": len(errors) + more, "notes": _notes(spec["columns"]), "max_rows": MAX_ROWS,
+    })  # fmt: skip
+
+
+@staff_required
+@require_safe
+def records_import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+    from gongkai.office.views_services_import import _template_response
+
+    spec = _importers().get(kind)
+    if spec is None:
+        raise Http404
+    if not editable_orgs(request.user):
+        raise PermissionDenied
+    return _template_response(spec["template"], kind, fmt)
