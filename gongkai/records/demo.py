@@ -2,8 +2,8 @@
 
 - Three public reading rooms (政务服务中心, 档案馆, 图书馆) whose visit registers hold the
   working days of 2013, 1,789 visitors in all;
-- staff: the county government office 2 full-time, every department, the centre and every
-  township 1 part-time;
+- staff: the county government (its office, 县政府办) 2 full-time, every department, the centre and
+  every township 1 part-time;
 - spending in 2013: the county government 300,000 元, the departments with the service centre
   690,000 元 and the townships 210,000 元, each share spread over its units to the yuan;
 - no review, litigation or complaint case in 2013.
@@ -35,7 +35,6 @@ ROOMS = [
     ("文体广电局", "攸县图书馆政府信息公开查阅场所", "攸县图书馆一楼阅览室", "周二至周日 9:00–17:00", 356),
 ]  # fmt: skip
 VISITS_TOTAL = 1_789
-GOV_OFFICE = "县政府办"
 FULL_TIME_GOV_OFFICE = 2
 SPENDING_COUNTY = Decimal("300000")
 SPENDING_DEPARTMENTS = Decimal("690000")  # departments and the service centre together
@@ -95,10 +94,12 @@ def load_2013(*, units: dict, county: Organisation, admin: Any) -> dict[str, Any
 
     departments = _units_of(county, OrgKind.DEPARTMENT, OrgKind.CENTRE)
     townships = _units_of(county, OrgKind.TOWNSHIP)
-    gov_office = units[GOV_OFFICE]
+    # The government office's full-time staff are the government's own figure (the report reads the
+    # full-time staff from the government and averages the part-time staff over the units below it).
+    actions.set_staff_figure(actor=admin, organisation=county, year=YEAR, full_time=FULL_TIME_GOV_OFFICE,
+                             part_time=0, note="县政府办")  # fmt: skip
     for org in [*departments, *townships]:
-        full = FULL_TIME_GOV_OFFICE if org.pk == gov_office.pk else 0
-        actions.set_staff_figure(actor=admin, organisation=org, year=YEAR, full_time=full, part_time=1)
+        actions.set_staff_figure(actor=admin, organisation=org, year=YEAR, full_time=0, part_time=1)
 
     spent = actions.set_spending(actor=admin, organisation=county, year=YEAR, amount=SPENDING_COUNTY,
                                  purpose=PURPOSE).amount  # fmt: skip
