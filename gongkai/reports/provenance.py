@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 
 from gongkai.applications import stats as app_stats
 from gongkai.applications.outcomes import Outcome
+from gongkai.core.policies import policy_for
 from gongkai.orgs.models import Organisation
 from gongkai.reports import figures, narrative
 from gongkai.reports.figures import TOTAL
@@ -74,6 +75,20 @@ def records_for(
 ) -> list[QuerySet[Any]]:
     """The records behind the cell ``key`` = (table, row, column) of ``compute(organisation, year, …)``."""
     return records_in(organisation, figures.scope_ids(organisation, rollup), year, key, template)
+
+
+def records_visible_to(
+    user: Any, organisation: Organisation, year: int, key: Key, *, rollup: bool = True, template: str = "2021"
+) -> list[QuerySet[Any]]:
+    """The records behind a cell that ``user`` may see (each model's "view" rule); the figure itself
+    is public once published, the records are not. A model without a policy shows nothing."""
+    visible = []
+    for qs in records_for(organisation, year, key, rollup=rollup, template=template):
+        try:
+            visible.append(policy_for(qs.model).visible_to(user, qs))
+        except LookupError:
+            visible.append(qs.none())
+    return visible
 
 
 def _table_two(ids: list[int], year: int, row: str, column: str) -> list[QuerySet[Any]]:

@@ -218,6 +218,15 @@ def table_four(org_ids: list[int], year: int) -> Table:
     return t
 
 
+def changes(report: Report, previous: Report) -> dict[Key, Any]:
+    """Year-over-year change of every numeric cell present in both reports (None where either is absent)."""
+    out: dict[Key, Any] = {}
+    for key, value in report.cells():
+        before = previous.value(key) if previous.has(key) else None
+        out[key] = None if value is None or before is None else value - before
+    return out
+
+
 def compute(organisation: Organisation, year: int, *, rollup: bool = True, template: str = "2021") -> Report:
     """Every figure of ``template`` for ``organisation`` (and, with ``rollup``, every unit below it)."""
     if template not in TEMPLATES:

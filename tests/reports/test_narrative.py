@@ -13,7 +13,7 @@ import pytest
 from gongkai.disclosure import actions as item_actions
 from gongkai.disclosure import viewcounts
 from gongkai.orgs.models import Organisation
-from gongkai.reports.checks import LABELS_2008, check_narrative, find_quotes
+from gongkai.reports.checks import LABELS_2008, LABELS_2021, check_narrative, find_quotes
 from gongkai.reports.narrative import ROWS, VALUE
 from gongkai.reports.provenance import records_for
 from gongkai.reports.tables import Report, Table, compute
@@ -147,3 +147,26 @@ def test_a_drafted_narrative_with_a_wrong_figure_is_caught_by_r6(year: Year) -> 
     (v,) = check_narrative(wrong, report)
     assert v.right.cells == [("n", "applications_written", VALUE)] and v.left.value == 22
     assert set(v.records[("n", "applications_written", VALUE)][0]) >= {year.apps["open"]}
+
+
+def test_r6_on_a_2021_format_narrative(year: Year) -> None:
+    report = compute(year.world.county, 2025)
+    text = (
+        "本年新收政府信息公开申请23件，上年结转政府信息公开申请2件，结转下年度继续办理2件。"
+        "本年制发行政规范性文件2件，废止行政规范性文件1件，现行有效行政规范性文件3件。"
+        "全年收到行政复议案件4件；行政事业性收费1.234万元。"
+    )
+    assert [q.label.key for q in find_quotes(text, LABELS_2021)] == [
+        ("t3", "new", "total"), ("t3", "carried_in", "total"), ("t3", "carried_out", "total"),
+        ("t2", "normative", "issued"), ("t2", "normative", "repealed"), ("t2", "normative", "in_force"),
+        ("t4", "review", "total"), ("t2", "fee", "amount"),
+    ]  # fmt: skip
+    assert check_narrative(text, report) == []
+    (v,) = check_narrative(text.replace("行政复议案件4件", "行政复议案件3件"), report)
+    assert (v.left.value, v.right.value, v.right.cells) == (3, 4, [("t4", "review", "total")])
+    assert len(v.records[("t4", "review", "total")][0]) == 4
+
+
+def test_an_unknown_template_is_refused(world) -> None:
+    with pytest.raises(ValueError, match="template"):
+        compute(world.county, 2025, template="2030")

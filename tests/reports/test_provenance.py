@@ -9,8 +9,8 @@ from django.db.models import Sum
 
 from gongkai.records.models import DecisionCount
 from gongkai.reports.figures import wan
-from gongkai.reports.provenance import records_for, sources_of
-from gongkai.reports.tables import compute
+from gongkai.reports.provenance import records_for, records_visible_to, sources_of
+from gongkai.reports.tables import changes, compute
 from gongkai.services.models import ServiceCase
 from tests.reports.conftest import Year
 
@@ -70,3 +70,33 @@ def test_totals_and_rates_name_the_cells_they_come_from() -> None:
     assert sources_of(("n", "applications_on_time_rate", "value"), "2008") == [
         ("n", "applications_on_time", "value"), ("n", "applications_replied", "value")]  # fmt: skip
     assert sources_of(("t3", "open", "person")) == []
+
+
+def test_the_records_behind_a_cell_follow_the_readers_scope(year: Year) -> None:
+    w = year.world
+    cells = [("t3", "new", "total"), ("t3", "carried_in", "total"), ("t4", "review", "total"),
+             ("t2", "licensing", "decisions")]  # fmt: skip
+    for key in cells:
+        everything = records_for(w.county, 2025, key)
+        seen = records_visible_to(w.reviewer, w.county, 2025, key)
+        assert [qs.count() for qs in seen] == [qs.count() for qs in everything], key
+        assert all(qs.count() == 0 for qs in records_visible_to(w.other_admin, w.county, 2025, key)), key
+        assert all(qs.count() == 0 for qs in records_visible_to(w.citizen, w.county, 2025, key)), key
+    # Published documents are public: anyone may follow the link from the cell.
+    (items,) = records_visible_to(w.anonymous, w.county, 2025, ("t2", "normative", "in_force"))
+    assert items.count() == 3
+    (cases,) = records_visible_to(w.clerk_b, w.county, 2025, ("t4", "review", "total"))
+    assert set(cases) == {year.disputes["review_fixed"]}  # only unit B's own case
+
+
+def test_year_over_year_changes(year: Year) -> None:
+    w = year.world
+    now, before = compute(w.county, 2025), compute(w.county, 2024)
+    delta = changes(now, before)
+    assert delta[("t3", "new", "total")] == 23 - 3
+    assert delta[("t2", "normative", "in_force")] == 3 - 2
+    assert delta[("t4", "review", "total")] == 4 - 1
+    trial = compute(w.county, 2025, template="2019")
+    assert (
+        changes(trial, compute(w.county, 2024, template="2019"))[("t2", "penalty", "previous_items")] is None
+    )
