@@ -83,7 +83,10 @@ def _require_reader(user: Any) -> list[Organisation]:
 def overview(request: HttpRequest) -> HttpResponse:
     """A year's records of the user's units: disputes by kind and result, rooms, staff, money, decisions."""
     user = request.user
-    orgs = _require_reader(user)
+    orgs = readable_orgs(user)
+    if not orgs:
+        # The nav links here for every member of staff; without a role that reads records, say so.
+        return render(request, "office/records/overview.html", {"no_scope": True})
     year = _year(request)
     form = forms.YearFilterForm(request.GET or None, organisations=orgs, initial={"year": year})
     org = forms.values(form).get("organisation")
