@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from gongkai.applications import stats as app_stats
 from gongkai.applications.outcomes import Outcome
@@ -27,6 +28,54 @@ RESULT_ROWS_2019 = [o for o in Outcome.values if o not in OTHER_OUTCOMES] + ["ot
 
 def result_rows(template: str) -> list[str]:
     return RESULT_ROWS_2019 if template == "2019" else RESULT_ROWS_2021
+
+
+# How each figure is counted, shown beside it (table, row or column; the most specific wins).
+DEFINITIONS: dict[tuple[str, str], Any] = {
+    ("t2", "issued"): _(
+        "Documents of this genre written (成文日期, else the date formed) in the year and published."
+    ),
+    ("t2", "made"): _(
+        "Documents of this genre written (成文日期, else the date formed) in the year and published."
+    ),
+    ("t2", "repealed"): _("Documents of this genre repealed or expired in the year."),
+    ("t2", "in_force"): _(
+        "Documents of this genre published by 31 December and not repealed or expired by then."
+    ),
+    ("t2", "published"): _("Documents of this genre published in the year."),
+    ("t2", "public_total"): _("Documents of this genre published by 31 December."),
+    ("t2", "licensing"): _(
+        "Licensing cases completed in the year, plus licensing decisions entered for other systems."
+    ),
+    ("t2", "other_service"): _("Cases of other service items completed in the year."),
+    ("t2", "penalty"): _("Decisions entered per unit and year (held in other systems)."),
+    ("t2", "enforcement"): _("Decisions entered per unit and year (held in other systems)."),
+    ("t2", "fee"): _("Fees collected by the service centre in the year, in 10,000 yuan (four decimals)."),
+    ("t2", "previous_items"): _(
+        "Active, published service items created before the year (removals are not dated)."
+    ),
+    ("t2", "change"): _("Active, published service items created in the year (removals are not dated)."),
+    ("t2", "procurement"): _("Held by the procurement system: not available in the platform."),
+    ("t3", "new"): _("Applications received in the year."),
+    ("t3", "carried_in"): _("Applications received before the year and still open on 1 January."),
+    ("t3", "closed"): _("Applications closed in the year, each once, by result."),
+    ("t3", "carried_out"): _("Applications received by 31 December and not closed by then."),
+    ("t4", "pending"): _("Cases filed in the year and not concluded by 31 December."),
+    ("t4", "total"): _("Cases filed in the year."),
+}
+
+
+def definition(key: Key) -> Any:
+    """How the cell ``key`` is counted (None when the row's label says it all)."""
+    table, row, column = key
+    return (
+        DEFINITIONS.get((table, column))
+        or DEFINITIONS.get((table, row))
+        or (_("Applications closed in the year with this result.") if table == "t3" else None)
+        or (
+            _("Cases filed in the year concluded by 31 December with this result.") if table == "t4" else None
+        )
+    )
 
 
 def sources_of(key: Key, template: str = "2021") -> list[Key]:

@@ -9,7 +9,7 @@ from django.db.models import Sum
 
 from gongkai.records.models import DecisionCount
 from gongkai.reports.figures import wan
-from gongkai.reports.provenance import records_for, records_visible_to, sources_of
+from gongkai.reports.provenance import definition, records_for, records_visible_to, sources_of
 from gongkai.reports.tables import changes, compute
 from gongkai.services.models import ServiceCase
 from tests.reports.conftest import Year
@@ -100,3 +100,9 @@ def test_year_over_year_changes(year: Year) -> None:
     assert (
         changes(trial, compute(w.county, 2024, template="2019"))[("t2", "penalty", "previous_items")] is None
     )
+
+
+@pytest.mark.parametrize("template", ["2021", "2019"])
+def test_every_cell_has_a_definition(world, template: str) -> None:
+    report = compute(world.county, 2025, template=template)
+    assert all(definition(key) for key, _value in report.cells())
