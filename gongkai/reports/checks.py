@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from gongkai.applications import stats as app_stats
 from gongkai.reports import figures
@@ -51,7 +52,10 @@ def _violation(
     for side, source in ((left, report), (right, other or report)):
         for key in side.cells:
             records[key] = records_in(source.organisation, source.org_ids, source.year, key, source.template)
-    message = f"{rule} {where}: {left.label} = {left.value} ≠ {right.label} = {right.value}"
+    message = gettext("%(rule)s %(where)s: %(left)s = %(left_value)s but %(right)s = %(right_value)s") % {
+        "rule": rule, "where": where, "left": left.label, "left_value": left.value, "right": right.label,
+        "right_value": right.value,
+    }  # fmt: skip
     return Violation(rule=rule, message=message, left=left, right=right, records=records)
 
 
