@@ -115,7 +115,9 @@ def load_demo(*, with_disclosure: bool = True, report: Any = None) -> list[DemoL
         demo_applications.load(units=units, county=county, reviewer=reviewer, clerks=clerks)
         from gongkai.core import demo_interaction
 
-        demo_interaction.load(units=units, county=county, reviewer=reviewer, admin=county_admin, clerks=clerks)
+        demo_interaction.load(
+            units=units, county=county, reviewer=reviewer, admin=county_admin, clerks=clerks
+        )
         from gongkai.services import demo as demo_services
 
         demo_services.load(units=units, county=county, admin=county_admin, report=report)

@@ -122,7 +122,9 @@ def test_changes_need_post_and_the_csrf_token(world, clocks_data):
     assert state() == before
 
 
-@pytest.mark.parametrize(("persona", "shown"), [("supervisor", True), ("county_admin", True), ("clerk_a", False)])
+@pytest.mark.parametrize(
+    ("persona", "shown"), [("supervisor", True), ("county_admin", True), ("clerk_a", False)]
+)
 def test_the_supervision_link_is_shown_to_those_who_supervise(world, persona, shown):
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(getattr(world, persona))

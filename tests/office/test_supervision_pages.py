@@ -125,7 +125,13 @@ def test_charts_render_as_svg_with_titles_and_tables(world, as_, clocks_data):
     assert len(svgs) == 2
     for svg in svgs:
         # Bars link to their cases, so the chart is a group of links, not an image (axe: nested-interactive).
-        assert 'role="group"' in svg and "<a href=" in svg and "<title id=" in svg and "<desc id=" in svg and "<rect" in svg
+        assert (
+            'role="group"' in svg
+            and "<a href=" in svg
+            and "<title id=" in svg
+            and "<desc id=" in svg
+            and "<rect" in svg
+        )
         assert "<script" not in svg and "style=" not in svg
     assert "On-time rate per unit" in svgs[0] and world.unit_a.name in svgs[0] and "50.0%" in svgs[0]
     assert "Received and completed per kind of case" in svgs[1]
