@@ -11,6 +11,7 @@ from typing import Any
 import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from gongkai.audit.models import AuditEvent
 from gongkai.disclosure.bulk import ImportRejected
@@ -132,7 +133,10 @@ def test_the_command(world, tmp_path):
     path = tmp_path / "figures.csv"
     path.write_bytes(_csv(FIGURES, _figure_rows(world)))
     out = io.StringIO()
-    call_command("import", "figures", str(path), "--actor", "county_admin", stdout=out, stderr=io.StringIO())
+    with translation.override("en"):  # the command speaks the platform's language, Chinese by default
+        call_command(
+            "import", "figures", str(path), "--actor", "county_admin", stdout=out, stderr=io.StringIO()
+        )
     assert "2 decision counts stored." in out.getvalue()
     path.write_bytes(_csv(FIGURES, [[world.unit_a.name, 2013, "经费", "x", ""]]))
     with pytest.raises(CommandError):
