@@ -43,6 +43,7 @@ from gongkai.applications.policies import ApplicationPolicy
 from gongkai.core.actions import ActionError
 from gongkai.notifications.send import messages_about
 from gongkai.office import forms_applications as forms
+from gongkai.office.shown_once import CodeShownOnce
 from gongkai.office.views import run_form, staff_required
 from gongkai.orgs.models import Organisation, Role, RoleAssignment
 from gongkai.orgs.scope import scope_ids
@@ -60,7 +61,7 @@ HANDLER_ROLES = (Role.CLERK, Role.REVIEWER, Role.ADMIN)
 APPROVER_ROLES = (Role.REVIEWER, Role.ADMIN)
 ROW_RELATED = ("organisation", "assigned_unit", "clock")
 DETAIL_RELATED = ("organisation", "assigned_unit", "assignee", "clock", "citizen", "drafted_by", "replied_by")
-SESSION_CODE = "gongkai.application_code.%s"
+SHOWN_CODE = CodeShownOnce("application")
 MAX_MESSAGES = 100
 MAX_PEOPLE = 500
 
@@ -299,7 +300,7 @@ def application_create(request: HttpRequest) -> HttpResponse:
     if result:
         app, code = result
         # The tracking code is stored only as a hash: shown once, on the next page, then gone.
-        request.session[SESSION_CODE % app.pk] = code
+        SHOWN_CODE.keep(request, app, code)
         return redirect("office:application_registered", pk=app.pk)
     return render(request, "office/applications/form.html", {"form": form})
 
@@ -310,7 +311,7 @@ def application_create(request: HttpRequest) -> HttpResponse:
 def application_registered(request: HttpRequest, pk: int) -> HttpResponse:
     """The case number and the tracking code to give to the applicant, shown this once."""
     app = _app(request, pk)
-    code = request.session.pop(SESSION_CODE % app.pk, None)
+    code = SHOWN_CODE.take(request, app)
     if code is None:
         messages.info(
             request,

@@ -43,6 +43,7 @@ from gongkai.interaction.models import (
 )
 from gongkai.interaction.policies import UNIT_ROLES, ChannelPolicy, LetterPolicy
 from gongkai.office import forms_interaction as forms
+from gongkai.office.shown_once import CodeShownOnce
 from gongkai.office.views import run_form, staff_required
 from gongkai.office.views_applications import Due
 from gongkai.orgs.models import Organisation, OrgKind, Role
@@ -59,7 +60,7 @@ WARN_DAYS = 3
 ROW_RELATED = ("channel", "category", "lead_unit", "clock")
 DETAIL_RELATED = ("organisation", "channel", "category", "lead_unit", "clock", "duplicate_of", "drafted_by",
                   "reply_unit", "writer")  # fmt: skip
-SESSION_CODE = "gongkai.letter_code.%s"
+SHOWN_CODE = CodeShownOnce("letter")
 
 
 def _today() -> date:
@@ -216,7 +217,7 @@ def letter_create(request: HttpRequest) -> HttpResponse:
     if result:
         letter, code = result
         # The tracking code is stored only as a hash: shown once, on the next page, then gone.
-        request.session[SESSION_CODE % letter.pk] = code
+        SHOWN_CODE.keep(request, letter, code)
         return redirect("office:letter_registered", pk=letter.pk)
     return render(request, "office/interaction/form.html", {"form": form})
 
@@ -227,7 +228,7 @@ def letter_create(request: HttpRequest) -> HttpResponse:
 def letter_registered(request: HttpRequest, pk: int) -> HttpResponse:
     """The case number and the tracking code to give to the writer, shown this once."""
     letter = _letter(request, pk)
-    code = request.session.pop(SESSION_CODE % letter.pk, None)
+    code = SHOWN_CODE.take(request, letter)
     if code is None:
         messages.info(
             request, _("The tracking code was shown once when the letter was registered and is not stored.")

@@ -36,6 +36,7 @@ from gongkai.accounts.models import User
 from gongkai.core.actions import ActionError
 from gongkai.core.policies import policy_for
 from gongkai.office import forms_services as forms
+from gongkai.office.shown_once import CodeShownOnce
 from gongkai.office.views import run_form, staff_required
 from gongkai.office.views_applications import Due
 from gongkai.orgs.models import Organisation, Role
@@ -64,7 +65,7 @@ OPEN = (CaseStatus.SUBMITTED, CaseStatus.CORRECTION, CaseStatus.ACCEPTED)
 ROW_RELATED = ("item", "organisation", "centre", "window", "clock")
 DETAIL_RELATED = ("item", "item__window", "organisation", "centre", "window", "clock", "appointment",
                   "appointment__slot", "user", "agent", "fee_collected_by")  # fmt: skip
-SESSION_CODE = "gongkai.service_case_code.%s"
+SHOWN_CODE = CodeShownOnce("service_case")
 
 
 def _today() -> date:
@@ -271,7 +272,7 @@ def case_receive(request: HttpRequest) -> HttpResponse:
     if result:
         case, code = result
         # The tracking code is stored only as a hash: shown once, on the next page, then gone.
-        request.session[SESSION_CODE % case.pk] = code
+        SHOWN_CODE.keep(request, case, code)
         return redirect("office:service_case_received", pk=case.pk)
     return render(request, "office/services/receive.html", {"form": form})
 
@@ -282,7 +283,7 @@ def case_receive(request: HttpRequest) -> HttpResponse:
 def case_received(request: HttpRequest, pk: int) -> HttpResponse:
     """The case number and the tracking code to give to the applicant, shown this once."""
     case = _case(request, pk)
-    code = request.session.pop(SESSION_CODE % case.pk, None)
+    code = SHOWN_CODE.take(request, case)
     if code is None:
         messages.info(
             request, _("The tracking code was shown once when the case was received and is not stored.")
