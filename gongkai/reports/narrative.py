@@ -103,6 +103,7 @@ ROWS: list[tuple[str, Any]] = [
     ("online_completion_rate", _("Online completion rate, % (办结率)")),
 ]
 VALUE = "value"
+TITLE = _("Figures of the narrative report")
 COLUMNS = [(VALUE, _("Value"))]
 
 # Figures computed from other figures (the rest come from records).
@@ -270,7 +271,7 @@ def table(organisation: Organisation, ids: list[int], year: int) -> Table:
     online = svc_stats.online_figures(organisation, year)
     v.update(online_units=online["units"], online_received=online["received"],
              online_completed=online["completed"], online_completion_rate=online["completion_rate"])  # fmt: skip
-    t = Table("n", _("Figures of the narrative report"), rows=list(ROWS), columns=list(COLUMNS))
+    t = Table("n", TITLE, rows=list(ROWS), columns=list(COLUMNS))
     for row, _label in ROWS:
         t.cells[(row, VALUE)] = v[row]
     return t

@@ -144,6 +144,53 @@ def t3_rows(template: str) -> list[tuple[str, Any]]:
     return [*T3_HEAD, *results, *T3_TAIL]
 
 
+# --- the empty tables of each format ---------------------------------------------------------------
+
+T2_TITLE = _("Proactive disclosure (二、主动公开政府信息情况)")
+T3_TITLE = _("Applications received and handled (三、收到和处理政府信息公开申请情况)")
+T4_TITLE = _("Administrative review and litigation (四、政府信息公开行政复议、行政诉讼情况)")
+
+
+def layout(template: str) -> dict[str, Table]:
+    """The tables of ``template`` with their rows and columns and no cells (a stored report's frame)."""
+    if template not in TEMPLATES:
+        raise ValueError(f"unknown template {template!r}")
+    if template == "2008":
+        from gongkai.reports import narrative
+
+        return {"n": Table("n", narrative.TITLE, rows=list(narrative.ROWS), columns=list(narrative.COLUMNS))}
+    if template == "2021":
+        t2 = Table("t2", T2_TITLE, rows=[*T2_DOC_ROWS, *T2_2021_DECISION_ROWS, FEE_ROW],
+                   columns=[*T2_2021_DOC_COLUMNS, DECISIONS, AMOUNT])  # fmt: skip
+    else:
+        t2 = Table("t2", T2_TITLE, rows=[*T2_DOC_ROWS, *T2_2019_SERVICE_ROWS, FEE_ROW, PROCUREMENT_ROW],
+                   columns=[*T2_2019_DOC_COLUMNS, PREVIOUS_ITEMS, CHANGE, DECISIONS, *PROCUREMENT_COLUMNS])  # fmt: skip
+    return {
+        "t2": t2,
+        "t3": Table("t3", T3_TITLE, rows=t3_rows(template), columns=T3_COLUMN_LABELS),
+        "t4": Table("t4", T4_TITLE, rows=T4_BLOCK_LABELS, columns=T4_RESULT_LABELS),
+    }
+
+
+def default_template(year: int) -> str:
+    """The format a year's report is written in (RULES §4): 2021 onwards, 2019–2020, up to 2018."""
+    return "2021" if year >= 2021 else "2019" if year >= 2019 else "2008"
+
+
+def from_cells(organisation: Organisation, year: int, template: str, rollup: bool, org_ids: list[int],
+               cells: dict[str, Any]) -> Report:  # fmt: skip
+    """A report rebuilt from stored cells (``as_dict`` form); cells the layout lacks are ignored."""
+    report = Report(organisation=organisation, year=year, template=template, rollup=rollup, org_ids=org_ids)
+    report.tables = layout(template)
+    for code, table in report.tables.items():
+        for row, _label in table.rows:
+            for column, _l in table.columns:
+                name = f"{code}/{row}/{column}"
+                if name in cells:
+                    table.cells[(row, column)] = cells[name]
+    return report
+
+
 # --- building the tables ----------------------------------------------------------------------------
 
 
@@ -151,9 +198,7 @@ def table_two_2021(org_ids: list[int], year: int) -> Table:
     docs = figures.document_counts(org_ids, year)
     entered = figures.entered_decisions(org_ids, year)
     services = figures.service_figures(org_ids, year)
-    t = Table("t2", _("Proactive disclosure (二、主动公开政府信息情况)"),
-              rows=[*T2_DOC_ROWS, *T2_2021_DECISION_ROWS, FEE_ROW],
-              columns=[*T2_2021_DOC_COLUMNS, DECISIONS, AMOUNT])  # fmt: skip
+    t = layout("2021")["t2"]
     for row, _label in T2_DOC_ROWS:
         for col, _l in T2_2021_DOC_COLUMNS:
             t.cells[(row, col)] = docs[row][col]
@@ -169,9 +214,7 @@ def table_two_2019(org_ids: list[int], year: int) -> Table:
     entered = figures.entered_decisions(org_ids, year)
     services = figures.service_figures(org_ids, year)
     items = figures.item_counts(org_ids, year)
-    t = Table("t2", _("Proactive disclosure (二、主动公开政府信息情况)"),
-              rows=[*T2_DOC_ROWS, *T2_2019_SERVICE_ROWS, FEE_ROW, PROCUREMENT_ROW],
-              columns=[*T2_2019_DOC_COLUMNS, PREVIOUS_ITEMS, CHANGE, DECISIONS, *PROCUREMENT_COLUMNS])  # fmt: skip
+    t = layout("2019")["t2"]
     for row, _label in T2_DOC_ROWS:
         for col, _l in T2_2019_DOC_COLUMNS:
             t.cells[(row, col)] = docs[row][col]
@@ -194,8 +237,7 @@ def table_two_2019(org_ids: list[int], year: int) -> Table:
 
 def table_three(org_ids: list[int], year: int, template: str) -> Table:
     data = app_stats.table3(year, org_ids)
-    t = Table("t3", _("Applications received and handled (三、收到和处理政府信息公开申请情况)"),
-              rows=t3_rows(template), columns=T3_COLUMN_LABELS)  # fmt: skip
+    t = layout(template)["t3"]
     rows: dict[str, dict[str, int]] = {"new": data.new, "carried_in": data.carried_in,
                                        "carried_out": data.carried_out}  # fmt: skip
     rows.update(data.results)
@@ -210,8 +252,7 @@ def table_three(org_ids: list[int], year: int, template: str) -> Table:
 
 def table_four(org_ids: list[int], year: int) -> Table:
     counts = figures.dispute_counts(org_ids, year)
-    t = Table("t4", _("Administrative review and litigation (四、政府信息公开行政复议、行政诉讼情况)"),
-              rows=T4_BLOCK_LABELS, columns=T4_RESULT_LABELS)  # fmt: skip
+    t = layout("2021")["t4"]
     for block, _label in T4_BLOCK_LABELS:
         for result, _l in T4_RESULT_LABELS:
             t.cells[(block, result)] = counts[block][result]
