@@ -124,6 +124,9 @@ def load_demo(*, with_disclosure: bool = True, report: Any = None) -> list[DemoL
         from gongkai.records import demo as demo_records
 
         demo_records.load(units=units, county=county, admin=county_admin, reviewer=reviewer, report=report)
+        from gongkai.reports import demo as demo_reports
+
+        demo_reports.load(county=county, reviewer=reviewer, report=report)
     return logins
 
 

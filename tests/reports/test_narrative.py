@@ -6,7 +6,6 @@ import re
 from collections import Counter
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -14,6 +13,7 @@ from gongkai.disclosure import actions as item_actions
 from gongkai.disclosure import viewcounts
 from gongkai.orgs.models import Organisation
 from gongkai.reports.checks import LABELS_2008, LABELS_2021, check_narrative, find_quotes
+from gongkai.reports.demo import SEED_REPORT
 from gongkai.reports.narrative import ROWS, VALUE
 from gongkai.reports.provenance import records_for
 from gongkai.reports.tables import Report, Table, compute
@@ -22,8 +22,8 @@ from tests.reports.conftest import Year
 
 pytestmark = pytest.mark.django_db
 D = date
-# The seed county's 2013 annual report, as published (a copy, so the suite needs nothing outside it).
-SEED = Path(__file__).parent / "data" / "youxian_2013_annual_report.txt"
+# The seed county's 2013 annual report, as published (the demo's copy, so the suite needs nothing outside it).
+SEED = SEED_REPORT
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 SEED_FIGURES = {
