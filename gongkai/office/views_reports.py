@@ -18,25 +18,23 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from gongkai.applications.documents import PdfUnavailable
 from gongkai.core.policies import policy_for
 from gongkai.office import forms_reports as forms
 from gongkai.office.views import run_form, staff_required
 from gongkai.orgs.models import Organisation
 from gongkai.orgs.scope import scope_ids
 from gongkai.portal.downloads import content_disposition
-from gongkai.reports import actions, deadlines, drafting, provenance, stored, tables
+from gongkai.reports import actions, deadlines, drafting, exports, presentation, provenance, stored, tables
 from gongkai.reports.models import AnnualReport, ReportStatus
 from gongkai.reports.policies import EDITORS, READERS
 
 PAGE_SIZE = 50
-DOCUMENT_TEMPLATE = "reports/_document.html"
 # The office page of each kind of record behind a cell: (URL name, attribute holding the pk).
 RECORD_PAGES: dict[str, tuple[str, str]] = {
     "applications.application": ("office:application_detail", "pk"),
@@ -148,38 +146,9 @@ def report_generate(request: HttpRequest) -> HttpResponse:
 
 
 def _document_context(report: AnnualReport) -> dict[str, Any]:
-    """The whole document through the shared presentation (tables with links to each cell's records)."""
-    try:
-        from gongkai.reports import presentation
-
-        get_template(DOCUMENT_TEMPLATE)
-    except (ImportError, TemplateDoesNotExist):
-        return {"document_template": None, "fallback": _fallback_document(report)}
+    """The whole document through the shared presentation, each figure linked to its records."""
     doc = presentation.document_of(report)
-    ctx = presentation.context(doc, cell_url=lambda key: _cell_url(report, key))
-    return {**ctx, "document_template": DOCUMENT_TEMPLATE}
-
-
-def _fallback_document(report: AnnualReport) -> dict[str, Any]:
-    """The narrative and the tables, plainly, while the shared presentation is not installed."""
-    figures = stored.as_report(report)
-    sections = [
-        (heading, report.sections.get(key, "")) for key, heading in drafting.SECTIONS.get(report.template, [])
-    ]
-    out = []
-    for code, table in figures.tables.items():
-        body = []
-        for row, label in table.rows:
-            cells = []
-            for column, _l in table.columns:
-                if (row, column) in table.cells:
-                    cells.append({"value": table.cells[(row, column)],
-                                  "url": _cell_url(report, (code, row, column))})  # fmt: skip
-                else:
-                    cells.append(None)
-            body.append({"label": label, "cells": cells})
-        out.append({"title": table.title, "columns": [label for _c, label in table.columns], "rows": body})
-    return {"sections": sections, "tables": out}
+    return presentation.context(doc, cell_url=lambda key: _cell_url(report, key))
 
 
 def _checks(report: AnnualReport) -> list[dict[str, Any]]:
@@ -373,9 +342,6 @@ def _cell_label(layout: dict[str, Any], key: tuple[str, str, str]) -> str:
 @require_safe
 def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The working copy as a file: Word, PDF, Excel or JSON."""
-    from gongkai.applications.documents import PdfUnavailable
-    from gongkai.reports import exports, presentation
-
     report = _report(request, pk)
     if fmt not in exports.FORMATS:
         raise Http404

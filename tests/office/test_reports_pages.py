@@ -281,3 +281,15 @@ def test_bad_posts_give_form_errors_and_change_nothing(world, as_, report):
     assert client.get(f"{BASE}/generate/").status_code == 405
     # A bad year in the list's selector falls back to last year.
     assert "Annual reports for" in page(client.get(f"{BASE}/?year=1900"))
+
+
+@pytest.mark.parametrize("template", ["2021", "2019", "2008"])
+def test_every_cell_of_every_format_has_a_page(world, as_, recs, template):
+    report = actions.generate_report(
+        actor=world.reviewer, organisation=world.county, year=YEAR, template=template
+    )
+    client = as_("reviewer")
+    html = page(client.get(f"{BASE}/{report.pk}/"))
+    assert report.cells and f"{BASE}/{report.pk}/cells/" in html
+    for key in report.cells:
+        assert client.get(f"{BASE}/{report.pk}/cells/{key}/").status_code == 200, key
