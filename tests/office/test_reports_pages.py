@@ -293,3 +293,36 @@ def test_every_cell_of_every_format_has_a_page(world, as_, recs, template):
     assert report.cells and f"{BASE}/{report.pk}/cells/" in html
     for key in report.cells:
         assert client.get(f"{BASE}/{report.pk}/cells/{key}/").status_code == 200, key
+
+
+def test_refreshing_a_draft_recomputes_its_figures_and_a_signed_off_one_is_refused(world, as_, report):
+    register(world, date(2025, 8, 1))
+    client = as_("clerk_a")
+    narrative = dict(report.sections)
+    assert client.post(f"{BASE}/{report.pk}/refresh/", {}).status_code == 302
+    report.refresh_from_db()
+    assert report.cells["t3/new/total"] == 3 and report.sections == narrative  # the office's text is kept
+    assert client.post(f"{BASE}/{report.pk}/refresh/", {"redraft": "on"}).status_code == 302
+    report.refresh_from_db()
+    assert "本年新收政府信息公开申请3件" in report.sections["applications"] and not report.checks
+    reviewer = as_("reviewer")
+    fill_free_text(reviewer, report)
+    assert reviewer.post(f"{BASE}/{report.pk}/review/").status_code == 302
+    register(world, date(2025, 8, 2))
+    assert "reopen it before computing" in page(as_("clerk_a").post(f"{BASE}/{report.pk}/refresh/", {}))
+    report.refresh_from_db()
+    assert report.cells["t3/new/total"] == 3 and report.status == "reviewed"
+
+
+def test_a_server_without_pdf_says_so_instead_of_failing(world, as_, report, monkeypatch):
+    from gongkai.applications.documents import PdfUnavailable
+    from gongkai.reports import exports
+
+    def unavailable(doc: Any, fmt: str) -> bytes:
+        raise PdfUnavailable("no Chinese font")
+
+    monkeypatch.setattr(exports, "render", unavailable)
+    client = as_("clerk_a")
+    response = client.get(f"{BASE}/{report.pk}/download/pdf/")
+    assert response.status_code == 302 and response["Location"] == f"{BASE}/{report.pk}/"
+    assert "PDF" in page(client.get(response["Location"]))
