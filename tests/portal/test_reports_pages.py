@@ -270,3 +270,29 @@ def test_unit_page_links_to_its_reports(en, world):
 
 def test_nav_links_to_the_reports(en, world):
     assert reverse("portal:annual_reports").encode() in en.get(reverse("portal:home")).content
+
+
+def test_report_page_queries_do_not_grow_with_versions(settings, client, world, published):
+    settings.PORTAL_CACHE_SECONDS = 0
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(page_url(world.unit_a)).status_code == 200
+        return len(ctx.captured_queries)
+
+    one = count()
+    for n in (20, 21):
+        records.decision_count(world, world.unit_a, YEAR, "penalty", n)
+        publish(world, world.unit_a, reason=f"行政处罚决定改为{n}件")
+    assert count() == one
+
+
+def test_staff_see_only_the_published_version_too(login, world, published):
+    records.decision_count(world, world.unit_a, YEAR, "penalty", 20)
+    report = AnnualReport.objects.get(organisation=world.unit_a, year=YEAR)
+    actions.reopen_report(actor=world.reviewer, report=report, reason="处罚数有误")
+    actions.generate_report(actor=world.reviewer, organisation=world.unit_a, year=YEAR, redraft=True)
+    client = login(world.reviewer)
+    assert figure(client.get(page_url(world.unit_a)), PENALTY) == "12"
+    actions.generate_report(actor=world.reviewer, organisation=world.unit_b, year=YEAR)
+    assert client.get(page_url(world.unit_b)).status_code == 404
