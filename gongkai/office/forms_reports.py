@@ -15,9 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from gongkai.office.forms_applications import REQUIRED
 from gongkai.office.forms_items import OrganisationChoiceField
+from gongkai.reports.actions import FIRST_YEAR
 from gongkai.reports.models import TEMPLATE_CHOICES
-
-FIRST_YEAR = 2008  # the first year of the Regulations on Open Government Information (as the actions)
 
 
 def years() -> list[int]:
