@@ -20,6 +20,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -98,8 +99,6 @@ def document_from_records(organisation: Organisation, year: int, template: str |
     previous = tables.compute(organisation, year - 1, rollup=rollup, template=template)
     sections = drafting.draft(report, previous)
     violations = [*stored.table_checks(report, previous), *stored.narrative_checks(report, sections)]
-    from django.utils import timezone
-
     return Document(
         organisation=organisation, year=year, template=template, rollup=rollup, report=report,
         previous=previous, sections=sections, checks=stored.serialise(violations), status="computed",
