@@ -12,10 +12,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from gongkai.core.demo import load_demo
 from gongkai.orgs.models import Organisation, OrgKind
+from gongkai.reports import stored
 from gongkai.reports.checks import LABELS_2008, check, check_narrative, find_quotes
+from gongkai.reports.models import AnnualReport, ReportStatus
 from gongkai.reports.tables import compute
 from tests.reports.test_narrative import SEED, SEED_FIGURES
 
@@ -51,3 +54,16 @@ def test_the_demo_reproduces_every_figure_of_the_seed_report() -> None:
     assert 28000 <= n["portal_total"] < 28100 and 4000 <= n["images_videos"] < 4100
     assert n["page_views"] > 3_000_000
     assert check(report) == []
+
+    # The demo publishes that report, with the seed's own text as its narrative, and drafts this year's.
+    published = AnnualReport.objects.get(organisation=county, year=2013).latest_version()
+    assert published is not None and published.number == 1 and published.template == "2008"
+    assert published.figures() == report.as_dict()
+    assert published.checks == [] and stored.verify(published) == []
+    assert "22000余条" in published.sections["proactive"] and "1789人次" in published.sections["proactive"]
+    current = AnnualReport.objects.get(organisation=county, year=timezone.localdate().year)
+    assert current.template == "2021" and current.status == ReportStatus.DRAFT
+    assert current.checks == []  # R1–R6 hold on the current year under the 2019 rules
+    cells = current.figures()
+    assert cells["t3/new/total"] > 0 and cells["t4/review/total"] >= 3
+    assert cells["t3/carried_in/total"] == current.previous_figures()["t3/carried_out/total"]
