@@ -242,7 +242,7 @@ def render_docx(letter: Letter) -> bytes:
 
 
 @functools.cache
-def _weasyprint() -> Any:
+def weasyprint_module() -> Any:
     """The WeasyPrint module, or PdfUnavailable (imported once, lazily: it loads Pango)."""
     try:
         import weasyprint
@@ -270,7 +270,7 @@ def chinese_font_installed() -> bool:
     return bool(found.strip())
 
 
-def _no_network_fetcher(weasyprint: Any) -> Any:
+def no_network_fetcher(weasyprint: Any) -> Any:
     """The letter's HTML references nothing; any fetch at all is refused."""
 
     class RefuseAll(weasyprint.URLFetcher):  # type: ignore[misc, name-defined]
@@ -285,10 +285,10 @@ def letter_html(letter: Letter) -> str:
 
 
 def render_pdf(letter: Letter) -> bytes:
-    weasyprint = _weasyprint()
+    weasyprint = weasyprint_module()
     if not chinese_font_installed():
         raise PdfUnavailable(f"no Chinese font known to fontconfig (install {CJK_FONT_HINT})")
-    html = weasyprint.HTML(string=letter_html(letter), url_fetcher=_no_network_fetcher(weasyprint))
+    html = weasyprint.HTML(string=letter_html(letter), url_fetcher=no_network_fetcher(weasyprint))
     return html.write_pdf()
 
 

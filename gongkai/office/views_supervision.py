@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from gongkai.office import charts
+from gongkai.core import charts
 from gongkai.office.forms_supervision import PeriodForm
 from gongkai.office.views import staff_required
 from gongkai.orgs.models import Organisation

@@ -24,7 +24,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from gongkai.office.charts import Chart
+from gongkai.core.charts import Chart
 from gongkai.reports import presentation, provenance
 from gongkai.reports.presentation import Document, HtmlTable, format_value
 
@@ -244,7 +244,7 @@ def chart_png(chart: Chart) -> bytes:
     """A chart as a PNG image: horizontal bars with the figure after each, as the page's SVG."""
     from PIL import Image, ImageDraw, ImageFont
 
-    from gongkai.office import charts as svg
+    from gongkai.core import charts as svg
 
     scale = 2  # drawn at twice the SVG's size for a sharp print
     found = cjk_font()
@@ -436,10 +436,10 @@ def render_pdf(doc: Document) -> bytes:
     """WeasyPrint over ``reports/pdf.html``; raises PdfUnavailable where the server cannot make PDFs."""
     from gongkai.applications import documents as letters
 
-    weasyprint = letters._weasyprint()
+    weasyprint = letters.weasyprint_module()
     if not letters.chinese_font_installed():
         raise letters.PdfUnavailable(f"no Chinese font known to fontconfig (install {letters.CJK_FONT_HINT})")
-    html = weasyprint.HTML(string=render_html(doc), url_fetcher=letters._no_network_fetcher(weasyprint))
+    html = weasyprint.HTML(string=render_html(doc), url_fetcher=letters.no_network_fetcher(weasyprint))
     return html.write_pdf()
 
 

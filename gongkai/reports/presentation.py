@@ -9,7 +9,7 @@ HTML partial, the Word and the spreadsheet exports all walk, so the three agree 
 Every data cell names its header cells (``headers``/``id``), so a screen reader reads each figure
 with its row and column, and carries the year-over-year change and the definition of the figure.
 :func:`charts` gives the two charts (results of applications, this year against last year),
-drawn by :mod:`gongkai.office.charts`.
+drawn by :mod:`gongkai.core.charts`.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gongkai.office.charts import Bar, Chart, Group
+from gongkai.core.charts import Bar, Chart, Group
 from gongkai.orgs.models import Organisation
 from gongkai.reports import provenance, tables
 from gongkai.reports.figures import TOTAL

@@ -139,10 +139,10 @@ def test_the_pdf_html_escapes_the_text_and_references_nothing(world, register) -
 
 def test_the_pdf_fetcher_refuses_every_url() -> None:
     try:
-        weasyprint = documents._weasyprint()
+        weasyprint = documents.weasyprint_module()
     except documents.PdfUnavailable:
         pytest.skip("WeasyPrint unavailable here")
-    fetcher = documents._no_network_fetcher(weasyprint)
+    fetcher = documents.no_network_fetcher(weasyprint)
     for url in ("http://example.com/font.woff", "file:///etc/passwd"):
         with pytest.raises(ValueError):
             fetcher.fetch(url)
@@ -152,7 +152,7 @@ def test_without_weasyprint_the_pdf_is_refused_clearly_and_word_still_works(lett
     def missing() -> Any:
         raise documents.PdfUnavailable("cannot load library 'libpango-1.0-0'")
 
-    monkeypatch.setattr(documents, "_weasyprint", missing)
+    monkeypatch.setattr(documents, "weasyprint_module", missing)
     with pytest.raises(documents.PdfUnavailable) as err:
         documents.render(letter, "pdf")
     assert "Pango" in err.value.message and "Word" in err.value.message
@@ -163,7 +163,7 @@ def test_without_weasyprint_the_pdf_is_refused_clearly_and_word_still_works(lett
 def test_without_a_chinese_font_the_pdf_is_refused(letter, monkeypatch) -> None:
     monkeypatch.setattr(documents, "chinese_font_installed", lambda: False)
     try:
-        documents._weasyprint()
+        documents.weasyprint_module()
     except documents.PdfUnavailable:
         pytest.skip("WeasyPrint unavailable here")
     with pytest.raises(documents.PdfUnavailable) as err:

@@ -4,7 +4,7 @@ The public service guide, an item's page, the booking and online application for
 sent back with errors), the citizen's case page, the window's day and a case page in the back
 office, and the supervisor's dashboard, alerts and clock page, each with data on it.
 
-Known problem, reported and not ours to fix: the dashboard's charts (``gongkai/office/charts.py``)
+Known problem, reported and not ours to fix: the dashboard's charts (``gongkai/core/charts.py``)
 are ``<svg role="img">`` holding a link per bar, which axe-core reports as ``nested-interactive``
 (an image has no focusable children for assistive technology). That one finding makes the
 supervision test an expected failure until the charts are fixed; any other finding fails it.

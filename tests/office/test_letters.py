@@ -90,7 +90,7 @@ def test_a_missing_letter_and_a_post_are_refused(world, as_, letter) -> None:
 
 def test_the_pdf_copy(world, as_, letter) -> None:
     try:
-        documents._weasyprint()
+        documents.weasyprint_module()
     except documents.PdfUnavailable:
         pytest.skip("WeasyPrint unavailable here")
     response = as_("clerk_a").get(f"/office/letters/{letter.pk}.pdf")
@@ -104,7 +104,7 @@ def test_without_pdf_support_the_page_says_so_and_offers_word(world, as_, letter
     def missing() -> Any:
         raise documents.PdfUnavailable("cannot load library 'libpango-1.0-0'")
 
-    monkeypatch.setattr(documents, "_weasyprint", missing)
+    monkeypatch.setattr(documents, "weasyprint_module", missing)
     response = as_("clerk_a").get(f"/office/letters/{letter.pk}.pdf")
     assert response.status_code == 503
     body = response.content.decode()

@@ -139,7 +139,7 @@ def test_charts_render_as_svg_with_titles_and_tables(world, as_, clocks_data):
 
 
 def test_chart_escapes_labels():
-    from gongkai.office import charts
+    from gongkai.core import charts
 
     chart = charts.Chart(chart_id="x", title="<b>", description="d", series=["s"],
                          groups=[charts.Group("<script>", [charts.Bar(0.5, "50%", "/a?b=1&c=2")])])  # fmt: skip

@@ -43,9 +43,9 @@ def test_report_writes_each_format(report: Any, tmp_path: Path, fmt: str, magic:
 
     if fmt == "pdf":
         try:
-            from gongkai.applications.documents import _weasyprint
+            from gongkai.applications.documents import weasyprint_module
 
-            _weasyprint()
+            weasyprint_module()
         except PdfUnavailable:
             pytest.skip("WeasyPrint is missing on this machine")
         if not chinese_font_installed():
