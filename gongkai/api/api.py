@@ -19,6 +19,8 @@ from gongkai.api.auth import ApiCredentials, require_staff
 from gongkai.api.decisions import router as decisions_router
 from gongkai.api.disclosure import router as items_router
 from gongkai.api.interaction import router as letters_router
+from gongkai.api.records import router as records_router
+from gongkai.api.reports import router as reports_router
 from gongkai.api.schemas import (
     CalendarYearOut,
     IsWorkdayOut,
@@ -236,5 +238,7 @@ api.add_router("/applications", applications_router)
 api.add_router("/letters", letters_router)
 api.add_router("/decisions", decisions_router)
 api.add_router("/services", services_router)
+api.add_router("/reports", reports_router)
+api.add_router("/records", records_router)
 
 __all__ = ["api", "TokenScope", "get_object_or_404"]
