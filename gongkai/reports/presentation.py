@@ -62,7 +62,9 @@ class Document:
 
     @property
     def has_previous(self) -> bool:
-        return any(v is not None for _k, v in self.previous.cells())
+        """Whether the year before has any figure at all: a year before the platform's records began
+        (every cell zero or absent) gives no change to compare with (not "+3,051,000")."""
+        return any(v not in (None, 0) for _k, v in self.previous.cells())
 
 
 def document_of(content: Any) -> Document:
@@ -192,7 +194,7 @@ class _Builder:
         self.layout = doc.report.tables.get(code) or tables.layout(doc.template)[code]
         self.rows = _label(self.layout.rows)
         self.columns = _label(self.layout.columns)
-        self.changes = tables.changes(doc.report, doc.previous)
+        self.changes = tables.changes(doc.report, doc.previous) if doc.has_previous else {}
         self.n = 0
 
     def th(self, text: Any, *, scope: str, colspan: int = 1, rowspan: int = 1) -> Cell:
@@ -434,13 +436,14 @@ def charts(doc: Document) -> list[Chart]:
                                for label, keys in _result_keys(doc.template)],
         ))  # fmt: skip
     this, last = str(doc.year), str(doc.year - 1)
-    out.append(Chart(
-        chart_id=f"{slug}-years", title=_("%(year)s against %(last)s") % {"year": this, "last": last},
-        description=_("The main figures of %(year)s beside those of %(last)s.") % {"year": this, "last": last},
-        series=[this, last],
-        groups=[Group(str(label), [_bar(_sum(doc.report, keys)), _bar(_sum(doc.previous, keys))])
-                for label, keys in _main_figures(doc.template)],
-    ))  # fmt: skip
+    if doc.has_previous:
+        out.append(Chart(
+            chart_id=f"{slug}-years", title=_("%(year)s against %(last)s") % {"year": this, "last": last},
+            description=_("The main figures of %(year)s beside those of %(last)s.") % {"year": this, "last": last},
+            series=[this, last],
+            groups=[Group(str(label), [_bar(_sum(doc.report, keys)), _bar(_sum(doc.previous, keys))])
+                    for label, keys in _main_figures(doc.template)],
+        ))  # fmt: skip
     for chart in out:  # name the image directly too (aria-label), besides its <title> and <desc>
         labelled = chart.svg.replace('role="img"', f'role="img" aria-label="{escape(chart.title)}"', 1)
         chart.svg = mark_safe(labelled)  # noqa: S308 (the title is escaped; the rest was escaped by render_svg)

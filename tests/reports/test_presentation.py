@@ -11,6 +11,7 @@ from django.utils import translation
 
 from gongkai.reports import actions, presentation
 from gongkai.reports.presentation import document_from_records, document_of, format_change, format_value
+from tests.reports import records
 
 
 class Tables(HTMLParser):
@@ -212,3 +213,22 @@ def reviewer(report: Any) -> Any:
 def publish(report: Any) -> Any:
     actions.review_report(actor=reviewer(report), report=report)
     return actions.publish_report(actor=reviewer(report), report=report)
+
+
+def test_a_year_before_any_records_gives_no_changes_and_no_comparison_chart(world: Any) -> None:
+    records.decision_count(world, world.unit_a, 2025, "penalty", 7)
+    doc = document_from_records(world.county, 2025)
+    assert not doc.has_previous  # 2024: every figure zero — the platform held nothing yet
+    cells = [c for t in presentation.html_tables(doc) for row in t.body for c in row if not c.header]
+    penalty = next(c for c in cells if c.key == "t2/penalty/decisions")
+    assert penalty.text == "7" and penalty.change is None and penalty.change_text == ""
+    assert [c.chart_id.rsplit("-", 1)[1] for c in presentation.charts(doc)] == ["results"]
+
+    records.decision_count(world, world.unit_a, 2024, "penalty", 4)
+    doc = document_from_records(world.county, 2025)
+    assert doc.has_previous
+    penalty = next(
+        c for t in presentation.html_tables(doc) for row in t.body for c in row if c.key == penalty.key
+    )
+    assert penalty.change == 3 and penalty.change_text == "+3"
+    assert len(presentation.charts(doc)) == 2
