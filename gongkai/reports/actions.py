@@ -89,7 +89,7 @@ def generate_report(
     previous = tables.compute(organisation, year - 1, rollup=rollup, template=template)
     obj = existing or AnnualReport(organisation=organisation, year=year)
     template_changed = existing is not None and existing.template != template
-    drafted = drafting.draft(report, previous)
+    drafted = drafting.draft(report, previous if tables.has_figures(previous) else None)
     if existing is None or redraft or template_changed:
         kept = {k: v for k, v in (obj.sections or {}).items() if k in drafting.FREE_TEXT and v.strip()}
         sections = {**drafted, **({} if template_changed else kept)}

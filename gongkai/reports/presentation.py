@@ -64,7 +64,7 @@ class Document:
     def has_previous(self) -> bool:
         """Whether the year before has any figure at all: a year before the platform's records began
         (every cell zero or absent) gives no change to compare with (not "+3,051,000")."""
-        return any(v not in (None, 0) for _k, v in self.previous.cells())
+        return tables.has_figures(self.previous)
 
 
 def document_of(content: Any) -> Document:
@@ -99,7 +99,7 @@ def document_from_records(organisation: Organisation, year: int, template: str |
     template = template or tables.default_template(year)
     report = tables.compute(organisation, year, rollup=rollup, template=template)
     previous = tables.compute(organisation, year - 1, rollup=rollup, template=template)
-    sections = drafting.draft(report, previous)
+    sections = drafting.draft(report, previous if tables.has_figures(previous) else None)
     violations = [*stored.table_checks(report, previous), *stored.narrative_checks(report, sections)]
     return Document(
         organisation=organisation, year=year, template=template, rollup=rollup, report=report,

@@ -259,6 +259,12 @@ def table_four(org_ids: list[int], year: int) -> Table:
     return t
 
 
+def has_figures(report: Report) -> bool:
+    """Whether any figure is more than zero: a year before the platform held records has none, and
+    a change against it would be no change at all."""
+    return any(v not in (None, 0) for _k, v in report.cells())
+
+
 def changes(report: Report, previous: Report) -> dict[Key, Any]:
     """Year-over-year change of every numeric cell present in both reports (None where either is absent)."""
     out: dict[Key, Any] = {}

@@ -238,3 +238,12 @@ def test_office_staff_see_the_reports_in_their_scope_and_everyone_reads_publishe
     for outsider in (w.clerk_b, w.window, w.citizen, w.anonymous, w.other_admin):
         assert not policy.visible_to(outsider).exists()
     assert PublishedVersionPolicy().visible_to(w.anonymous).count() == 1
+
+
+def test_the_draft_compares_with_the_year_before_only_when_that_year_has_records(year: Year) -> None:
+    w = year.world
+    with_records = generate(year)  # 2025 against 2024, which has applications
+    assert "比上年" in with_records.sections["applications"]
+    empty = actions.generate_report(actor=w.reviewer, organisation=w.county, year=2023, template="2021")
+    assert compute(w.county, 2022, template="2021").as_dict() == empty.previous_figures()
+    assert "比上年" not in "".join(empty.sections.values())  # 2022 held nothing to compare with
