@@ -75,6 +75,12 @@ JOBS: dict[str, Job] = {
             "Raise open clocks to warning or alarm, lower them when dates moved, notify each unit once.",
         ),
         Job(
+            "reports.remind_deadlines",
+            "gongkai.reports.reminders.remind_job",
+            timedelta(hours=24),
+            "Remind units whose annual report is due within 14 days or overdue, once per stage.",
+        ),
+        Job(
             "audit.verify",
             "gongkai.audit.log.verify_job",
             timedelta(hours=24),

@@ -139,3 +139,28 @@ class PublishedVersion(ReportContent):
     @property
     def year(self) -> int:
         return self.report.year
+
+
+class ReminderStage(models.TextChoices):
+    SOON = "soon", _("Due soon")  # 即将到期
+    OVERDUE = "overdue", _("Overdue")  # 已逾期
+
+
+class DeadlineReminder(models.Model):
+    """A unit was told its annual report is due soon, or overdue: once per stage and year."""
+
+    organisation = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    stage = models.CharField(_("stage"), max_length=8, choices=ReminderStage.choices)
+    due = models.DateField(_("due date"))
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("deadline reminder")
+        verbose_name_plural = _("deadline reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "year", "stage"], name="one_reminder_per_stage")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.year} {self.stage}"
