@@ -75,23 +75,37 @@ def cell_filters(year: int) -> dict[str, Q]:
 
 
 def table3(year: int, organisations: Iterable[int] | None = None) -> Table3:
-    qs = received(organisations)
+    """Every cell of table 三 in one query, grouped by applicant column and outcome (four counts a
+    group, not one filtered count per cell: a province's applications are read once, not 144 times)."""
     f = cell_filters(year)
-    aggregates = {}
-    for col in COLUMNS:
-        c = Q(applicant_type=col)
-        aggregates[f"new:{col}"] = Count("pk", filter=f["new"] & c)
-        aggregates[f"carried_in:{col}"] = Count("pk", filter=f["carried_in"] & c)
-        aggregates[f"carried_out:{col}"] = Count("pk", filter=f["carried_out"] & c)
-        for o in Outcome.values:
-            aggregates[f"{o}:{col}"] = Count("pk", filter=f["closed"] & c & Q(outcome=o))
-    counts = qs.aggregate(**aggregates)
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    # Any row of the table: received by 31 December and not closed before 1 January.
+    touched = Q(received_on__lte=end) & (Q(replied_on__isnull=True) | Q(replied_on__gte=start))
+    groups = (
+        received(organisations)
+        .filter(touched)
+        .order_by()
+        .values("applicant_type", "outcome")
+        .annotate(
+            **{row: Count("pk", filter=f[row]) for row in ("new", "carried_in", "carried_out", "closed")}
+        )
+    )
+    counts: dict[str, dict[str, int]] = {
+        row: dict.fromkeys(COLUMNS, 0) for row in ("new", "carried_in", "carried_out")
+    }
+    results = {o: dict.fromkeys(COLUMNS, 0) for o in Outcome.values}
+    for g in groups:
+        col = g["applicant_type"]
+        if col not in COLUMNS:
+            continue
+        for row in counts:
+            counts[row][col] += g[row]
+        if g["outcome"] in results:
+            results[g["outcome"]][col] += g["closed"]
     table = Table3(year=year)
-    for row in ("new", "carried_in", "carried_out"):
-        values = {col: counts[f"{row}:{col}"] for col in COLUMNS}
+    for row, values in counts.items():
         setattr(table, row, {**values, TOTAL: sum(values.values())})
-    for o in Outcome.values:
-        values = {col: counts[f"{o}:{col}"] for col in COLUMNS}
+    for o, values in results.items():
         table.results[o] = {**values, TOTAL: sum(values.values())}
     return table
 
