@@ -222,6 +222,8 @@ LABELS_2021 = [
     Label("新公开规范性文件", ("t2", "normative", "published")),
     Label("对外公开规范性文件总数", ("t2", "normative", "public_total")),
     Label("其他对外管理服务事项处理决定", ("t2", "other_service", "decisions")),
+    Label("收取信息处理费", ("t6", "fees_charged", "value")),
+    Label("涉及收费申请", ("t6", "fee_applications", "value")),
 ]
 
 # What may stand between a label and its figure, and the figure itself: 22000余条, 超过300万次,

@@ -55,7 +55,7 @@ SECTIONS: dict[str, list[tuple[str, Any]]] = {
     ],
 }
 FREE_TEXT = {"problems"}
-TABLE_OF_SECTION: dict[str, str] = {"proactive": "t2", "applications": "t3", "disputes": "t4"}
+TABLE_OF_SECTION: dict[str, str] = {"proactive": "t2", "applications": "t3", "disputes": "t4", "other": "t6"}
 
 NUMERALS = "一二三四五六七八九十"
 FORMAT_NOTICE = {
@@ -592,9 +592,14 @@ def _problems(w: _Writer) -> str:
 
 
 def _other(w: _Writer) -> str:
-    if w.report.template == "2021":
-        return (
-            f"{w.year}年度，{w.name}按照《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）的规定办理信息处理费收取事项。"
-            "无其他需要报告的事项。"
-        )
-    return "无其他需要报告的事项。"
+    """Fees for processing information (信息处理费), the one figure this section reports."""
+    fees = w.quote(("t6", "fees_charged", "value"), "元", zero="")
+    charged = w.quote(("t6", "fee_applications", "value"), "件")
+    if fees is None:
+        text = f"{w.year}年度，{w.name}未收取信息处理费。"
+    elif w.report.template == "2021":
+        basis = "按照《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）的规定"
+        text = f"{w.year}年度，{w.name}{basis}{fees}" + (f"，{charged}" if charged else "") + "。"
+    else:
+        text = f"{w.year}年度，{w.name}{fees}" + (f"，{charged}" if charged else "") + "。"
+    return text + "无其他需要报告的事项。"

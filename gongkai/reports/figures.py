@@ -26,6 +26,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
+from gongkai.applications.models import FeeNotice, FeeStatus
 from gongkai.disclosure.models import DisclosureItem, Genre, ItemStatus, ReportRow, Validity
 from gongkai.orgs.models import Organisation
 from gongkai.records.models import DecisionCount, DecisionKind, DisputeCase, DisputeKind, DisputeResult
@@ -107,6 +108,25 @@ def document_counts(org_ids: list[int], year: int) -> dict[str, dict[str, int]]:
 def document_records(org_ids: list[int], year: int, row: str, column: str) -> QuerySet[DisclosureItem]:
     genres = doc_genres()
     return documents(org_ids, genres).filter(document_filters(year)[column], genre_id__in=genres[row])
+
+
+# --- 六: information-processing fees -----------------------------------------------------------------
+
+
+def fee_notices(org_ids: list[int], year: int) -> QuerySet[FeeNotice]:
+    """Fee notices paid in the year by applicants to the organisations (信息处理费)."""
+    start, end = bounds(year)
+    return FeeNotice.objects.filter(
+        application__organisation_id__in=org_ids, status=FeeStatus.PAID, paid_on__gte=start, paid_on__lte=end
+    )
+
+
+def fee_figures(org_ids: list[int], year: int) -> dict[str, Any]:
+    """Fees collected (yuan) and the applications they were paid for, in one query."""
+    row = fee_notices(org_ids, year).aggregate(
+        amount=Sum("amount"), applications=Count("application", distinct=True)
+    )
+    return {"amount": row["amount"] or Decimal("0.00"), "applications": row["applications"]}
 
 
 # --- table 二: decisions and fees ---------------------------------------------------------------------

@@ -170,7 +170,7 @@ class Cell:
 
 @dataclass
 class HtmlTable:
-    code: str  # t2, t3, t4, n
+    code: str  # t2, t3, t4, t6, n
     caption: str
     head: list[list[Cell]] = field(default_factory=list)
     body: list[list[Cell]] = field(default_factory=list)
@@ -347,8 +347,9 @@ def _table_four(b: _Builder) -> HtmlTable:
     return t
 
 
-def _table_narrative(b: _Builder) -> HtmlTable:
-    t = HtmlTable("n", str(b.layout.title), width=2)
+def _two_columns(b: _Builder) -> HtmlTable:
+    """A figure per row (the 2008 narrative's figures, the fees of section 六)."""
+    t = HtmlTable(b.code, str(b.layout.title), width=2)
     figure, value = b.th(N_FIGURE, scope="col"), b.th(b.columns["value"], scope="col")
     t.head = [[figure, value]]
     for row, _label in b.layout.rows:
@@ -357,7 +358,7 @@ def _table_narrative(b: _Builder) -> HtmlTable:
     return t
 
 
-BUILDERS = {"t2": _table_two, "t3": _table_three, "t4": _table_four, "n": _table_narrative}
+BUILDERS = {"t2": _table_two, "t3": _table_three, "t4": _table_four, "t6": _two_columns, "n": _two_columns}
 
 
 def html_tables(doc: Document, cell_url: CellUrl | None = None) -> list[HtmlTable]:

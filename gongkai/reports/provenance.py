@@ -62,6 +62,8 @@ DEFINITIONS: dict[tuple[str, str], Any] = {
     ("t3", "carried_out"): _("Applications received by 31 December and not closed by then."),
     ("t4", "pending"): _("Cases filed in the year and not concluded by 31 December."),
     ("t4", "total"): _("Cases filed in the year."),
+    ("t6", "fees_charged"): _("Information-processing fees applicants paid in the year, in yuan."),
+    ("t6", "fee_applications"): _("Applications whose information-processing fee was paid in the year."),
 }
 
 
@@ -114,6 +116,13 @@ def records_in(
         if row not in figures.T4_BLOCKS or column not in [*figures.T4_RESULTS, TOTAL]:
             raise KeyError(key)
         return [figures.dispute_records(ids, year, row, column)]
+    if table == "t6":
+        if row not in ("fees_charged", "fee_applications") or column != "value":
+            raise KeyError(key)
+        notices = figures.fee_notices(ids, year)
+        if row == "fees_charged":
+            return [notices]
+        return [app_stats.received(ids).filter(pk__in=notices.values("application_id"))]
     if table == "n":
         return narrative.records(organisation, ids, year, row)
     raise KeyError(key)

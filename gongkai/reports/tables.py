@@ -149,6 +149,13 @@ def t3_rows(template: str) -> list[tuple[str, Any]]:
 T2_TITLE = _("Proactive disclosure (二、主动公开政府信息情况)")
 T3_TITLE = _("Applications received and handled (三、收到和处理政府信息公开申请情况)")
 T4_TITLE = _("Administrative review and litigation (四、政府信息公开行政复议、行政诉讼情况)")
+T6_TITLE = _("Other matters (六、其他需要报告的事项)")
+# Fees for processing information (信息处理费, 国办函〔2020〕109号), reported under the sixth section.
+T6_ROWS = [
+    ("fees_charged", _("Information-processing fees collected, yuan (收取信息处理费（元）)")),
+    ("fee_applications", _("Applications charged a fee (收取信息处理费的申请)")),
+]
+T6_COLUMNS = [("value", _("Value"))]
 
 
 def layout(template: str) -> dict[str, Table]:
@@ -169,6 +176,7 @@ def layout(template: str) -> dict[str, Table]:
         "t2": t2,
         "t3": Table("t3", T3_TITLE, rows=t3_rows(template), columns=T3_COLUMN_LABELS),
         "t4": Table("t4", T4_TITLE, rows=T4_BLOCK_LABELS, columns=T4_RESULT_LABELS),
+        "t6": Table("t6", T6_TITLE, rows=T6_ROWS, columns=T6_COLUMNS),
     }
 
 
@@ -265,6 +273,14 @@ def has_figures(report: Report) -> bool:
     return any(v not in (None, 0) for _k, v in report.cells())
 
 
+def table_six(org_ids: list[int], year: int) -> Table:
+    t = layout("2021")["t6"]
+    fees = figures.fee_figures(org_ids, year)
+    t.cells[("fees_charged", "value")] = fees["amount"]
+    t.cells[("fee_applications", "value")] = fees["applications"]
+    return t
+
+
 def changes(report: Report, previous: Report) -> dict[Key, Any]:
     """Year-over-year change of every numeric cell present in both reports (None where either is absent)."""
     out: dict[Key, Any] = {}
@@ -288,4 +304,5 @@ def compute(organisation: Organisation, year: int, *, rollup: bool = True, templ
     report.tables["t2"] = table_two_2021(ids, year) if template == "2021" else table_two_2019(ids, year)
     report.tables["t3"] = table_three(ids, year, template)
     report.tables["t4"] = table_four(ids, year)
+    report.tables["t6"] = table_six(ids, year)
     return report

@@ -76,7 +76,7 @@ def test_sections_headings_and_tables() -> None:
     ]  # fmt: skip
     assert str(SECTIONS["2008"][4][1]) == "五、复议、诉讼和申诉情况"
     assert FREE_TEXT == {"problems"}
-    assert TABLE_OF_SECTION == {"proactive": "t2", "applications": "t3", "disputes": "t4"}
+    assert TABLE_OF_SECTION == {"proactive": "t2", "applications": "t3", "disputes": "t4", "other": "t6"}
 
 
 @pytest.mark.parametrize(

@@ -59,7 +59,7 @@ def test_word_copy_has_the_title_merged_headers_figures_and_charts(report: Any) 
     indented = [p for p in word.paragraphs if p.paragraph_format.first_line_indent]
     assert indented and indented[0].paragraph_format.first_line_indent.pt == 32
 
-    assert len(word.tables) == 3
+    assert len(word.tables) == 4  # 二, 三, 四 and the fees of 六
     t3 = word.tables[1]
     stored = report.figures()
     # The two-level header: 法人或其他组织 over five columns, 自然人 over two rows.
@@ -110,7 +110,7 @@ def test_workbook_has_merged_headers_and_numbers(report: Any) -> None:
 
     stored = report.figures()
     wb = load_workbook(io.BytesIO(exports.render(document_of(report), "xlsx")))
-    assert wb.sheetnames == ["t2", "t3", "t4", "narrative", "checks"]
+    assert wb.sheetnames == ["t2", "t3", "t4", "t6", "narrative", "checks"]
     t3 = wb["t3"]
     merged = {str(r) for r in t3.merged_cells.ranges}
     assert "A2:C4" in merged  # the corner over three rows and three columns

@@ -10,7 +10,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from gongkai.applications import actions as app_actions
 from gongkai.applications.outcomes import Outcome
+from gongkai.reports import drafting
+from gongkai.reports.checks import check_narrative
+from gongkai.reports.provenance import records_for
 from gongkai.reports.tables import T3_COLUMNS, compute
 from tests.reports import records
 from tests.reports.conftest import COLUMN_CYCLE, FEE_2025, Year
@@ -162,3 +166,20 @@ def test_the_number_of_queries_does_not_grow_with_the_records(year: Year, templa
         records.dispute(w, w.unit_b, "review", D(2025, 6, 2 + i), None, "pending")
         year.svc.receive(on=D(2025, 6, 2 + i))
     assert queries() == before <= 25
+
+
+def test_section_six_reports_the_information_processing_fees_paid_in_the_year(year: Year) -> None:
+    w = year.world
+    app = year.register(D(2025, 6, 2), column="business")
+    fee = app_actions.issue_fee_notice(actor=w.reviewer, application=app, mode="per_page", pages=250,
+                                       instructions="银行转账", on=D(2025, 6, 3))  # fmt: skip
+    fee = app_actions.record_payment(actor=w.reviewer, fee=fee, on=D(2025, 6, 10), receipt_number="XF-1")
+    report = compute(w.county, 2025, template="2021")
+    assert report.value(("t6", "fees_charged", "value")) == fee.amount > 0
+    assert report.value(("t6", "fee_applications", "value")) == 1
+    assert compute(w.county, 2024, template="2021").value(("t6", "fees_charged", "value")) == 0
+    assert [f.pk for f in records_for(w.county, 2025, ("t6", "fees_charged", "value"))[0]] == [fee.pk]
+    text = drafting.full_text(drafting.draft(report), "2021")
+    assert f"收取信息处理费{drafting.number(fee.amount)}元" in text and "涉及收费申请1件" in text
+    assert check_narrative(text, report) == []
+    assert check_narrative(text.replace("涉及收费申请1件", "涉及收费申请2件"), report)
