@@ -90,17 +90,15 @@ def _list_page(request: HttpRequest, generate_form: forms.GenerateForm | None = 
     year_form = forms.YearForm(request.GET or None)
     year = year_form.chosen_year()
     day = today()
-    reports = {
-        r.organisation_id: r
-        for r in AnnualReport.objects.filter(organisation__in=[o.pk for o in orgs], year=year)
+    visible = (
+        policy_for(AnnualReport)
+        .visible_to(user)
         .annotate(version_count=Count("versions"))
         .only("id", "organisation_id", "year", "status", "published_at", "template")
-    }
+    )
     rows = []
     counts = {code: 0 for code in deadlines.LABELS}
-    for org in orgs:
-        report = reports.get(org.pk)
-        standing = deadlines.standing(org, year, report, day)
+    for org, report, standing in deadlines.unit_standings(orgs, year, day, visible):
         counts[standing.code] += 1
         rows.append({"organisation": org, "report": report, "standing": standing})
     editable = _orgs(user, EDITORS)

@@ -67,6 +67,13 @@ def check(report: Report, previous: Report | None = None) -> list[Violation]:
     """R1–R5 over tables 三 and 四 (a 2008-format report has no tables: nothing to check)."""
     if "t3" not in report.tables:
         return []
+    return [*check_tables(report), *check_carry_over(report, previous)]
+
+
+def check_tables(report: Report) -> list[Violation]:
+    """R1–R4: the report's own tables agree with each other (no other year needed)."""
+    if "t3" not in report.tables:
+        return []
     found: list[Violation] = []
     results = result_rows(report.template)
     for col in T3_COLUMNS:
@@ -93,7 +100,6 @@ def check(report: Report, previous: Report | None = None) -> list[Violation]:
         if report.value(total) != _sum(report, parts):
             found.append(_violation(report, "R4", Side("总计", report.value(total), [total]),
                                     Side("Σ results", _sum(report, parts), parts), block))  # fmt: skip
-    found.extend(check_carry_over(report, previous))
     return found
 
 

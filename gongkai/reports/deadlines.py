@@ -63,10 +63,14 @@ def standing(organisation: Any, year: int, report: Any, today: date) -> Standing
     return Standing(code, LABELS[code], due, days_left, days_left <= 14)
 
 
-def unit_standings(organisation: Any, year: int, today: date) -> list[tuple[Any, Any, Standing]]:
-    """Every active unit in ``organisation``'s tree with its report (or None) and standing: two queries."""
+def unit_standings(
+    units: list[Any], year: int, today: date, reports: Any = None
+) -> list[tuple[Any, Any, Standing]]:
+    """Each unit with its report for ``year`` (or None) and its standing, in one query.
+
+    ``reports``: the reports to look in (the office passes those its policy lets the user see)."""
     from gongkai.reports.models import AnnualReport
 
-    units = list(organisation.descendants().filter(is_active=True).order_by("path", "sort_order", "pk"))
-    reports = {r.organisation_id: r for r in AnnualReport.objects.filter(organisation__in=units, year=year)}
-    return [(u, reports.get(u.pk), standing(u, year, reports.get(u.pk), today)) for u in units]
+    qs = reports if reports is not None else AnnualReport.objects.all()
+    found = {r.organisation_id: r for r in qs.filter(organisation__in=[u.pk for u in units], year=year)}
+    return [(u, found.get(u.pk), standing(u, year, found.get(u.pk), today)) for u in units]
