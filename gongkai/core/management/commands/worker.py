@@ -1,14 +1,26 @@
-"""``gongkai worker``: run queued tasks and periodic jobs."""
+"""``gongkai worker``: run queued tasks and periodic jobs.
+
+With the Redis backend each task is claimed into this worker's processing list
+and acknowledged only after it ran; a worker that dies (SIGKILL, power cut)
+leaves its claimed tasks to be requeued by the next worker once its heartbeat
+expires (see :mod:`gongkai.tasks`). SIGTERM and SIGINT stop the worker
+cleanly: it finishes the task or job in hand, then exits.
+"""
 
 from __future__ import annotations
 
+import signal
+import threading
 import time
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.db import close_old_connections
 
 from gongkai import tasks
+
+JOBS_EVERY = 30  # seconds between two looks at the periodic jobs
 
 
 class Command(BaseCommand):
@@ -18,6 +30,13 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="Run the due jobs once and exit.")
         parser.add_argument("--force", action="store_true", help="With --once: run every job now.")
         parser.add_argument("--list", action="store_true", help="List the registered jobs and exit.")
+        parser.add_argument(
+            "--heartbeat",
+            type=float,
+            default=tasks.HEARTBEAT_TTL,
+            help="Seconds without a heartbeat after which another worker requeues this one's tasks "
+            f"(default {tasks.HEARTBEAT_TTL}).",
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         if opts["list"]:
@@ -28,14 +47,48 @@ class Command(BaseCommand):
             for name, status in tasks.run_due_jobs(force=opts["force"]):
                 self.stdout.write(f"{name}: {status}")
             return
-        self.stdout.write(f"worker started (tasks backend: {settings.TASKS_BACKEND})")
-        while True:
-            tasks.run_due_jobs()
+        if opts["heartbeat"] < 1:
+            raise CommandError("--heartbeat must be at least 1 second")
+        stop = threading.Event()
+
+        def request_stop(signum: int, _frame: Any) -> None:
+            if stop.is_set():  # asked twice: give up the task in hand (it goes back to the queue)
+                raise KeyboardInterrupt
+            self.stdout.write(f"signal {signum}: finishing the current task, then stopping")
+            stop.set()
+
+        previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+        try:
             if settings.TASKS_BACKEND == "redis":
-                deadline = time.monotonic() + 30
-                while time.monotonic() < deadline:
-                    item = tasks.pop_task(timeout=5)
-                    if item:
-                        tasks.run_task(item["func"], item.get("kwargs", {}))
+                self._serve_queue(stop, opts["heartbeat"])
             else:
-                time.sleep(30)
+                self.stdout.write("worker started (tasks backend: inline)")
+                while not stop.is_set():
+                    close_old_connections()
+                    tasks.run_due_jobs()
+                    stop.wait(JOBS_EVERY)
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+        self.stdout.write("worker stopped")
+
+    def _serve_queue(self, stop: threading.Event, heartbeat: float) -> None:
+        worker = tasks.TaskWorker(heartbeat_ttl=heartbeat)
+        requeued = worker.start()
+        self.stdout.write(
+            f"worker {worker.id} started (tasks backend: redis); requeued {requeued} task(s) of dead workers"
+        )
+        try:
+            next_jobs = 0.0
+            while not stop.is_set():
+                if time.monotonic() >= next_jobs:
+                    close_old_connections()
+                    tasks.run_due_jobs()
+                    next_jobs = time.monotonic() + JOBS_EVERY
+                # A short wait, so a stop request is seen within two seconds when the queue is idle.
+                task = worker.claim(timeout=2)
+                if task is not None:
+                    close_old_connections()  # a database restart must not fail every later task
+                    worker.run(task)  # claimed tasks are run even when a stop was requested meanwhile
+        finally:
+            worker.stop()
