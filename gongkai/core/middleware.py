@@ -22,4 +22,8 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        # Responses that leave before XFrameOptionsMiddleware runs (whitenoise's static files)
+        # are framed by no one either, unless a view opted out explicitly.
+        if not getattr(response, "xframe_options_exempt", False):
+            response.headers.setdefault("X-Frame-Options", "DENY")
         return response
