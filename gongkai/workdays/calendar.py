@@ -33,6 +33,8 @@ from gongkai.workdays.models import (
     SourceKind,
 )
 
+NAME_MAX = CalendarDay._meta.get_field("name").max_length
+NOTICE_MAX = CalendarYear._meta.get_field("notice").max_length
 _lock = threading.Lock()
 _cached: tuple[str, Calendar] | None = None
 
@@ -75,7 +77,7 @@ class DayEntry:
 def check_year(year: Any) -> int:
     try:
         value = int(year)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:  # OverflowError: a JSON year of 1e400
         raise ActionError(_("“%(year)s” is not a year.") % {"year": year}) from exc
     if not MIN_YEAR <= value <= MAX_YEAR:
         raise ActionError(
@@ -104,11 +106,22 @@ def validate_entries(year: int, entries: Iterable[DayEntry]) -> list[DayEntry]:
                 _("%(date)s is a weekday; only a Saturday or Sunday can be a make-up working day.")
                 % {"date": e.day}
             )
+        if len(e.name) > NAME_MAX or "\x00" in e.name:  # PostgreSQL refuses both (SQLite would store them)
+            problems.append(
+                _("%(date)s: the holiday name must be text of at most %(max)s characters.")
+                % {"date": e.day, "max": NAME_MAX}
+            )
         seen.add(e.day)
         result.append(e)
     if problems:
         raise ActionError(problems)
     return result
+
+
+def check_notice(notice: str) -> str:
+    if len(notice) > NOTICE_MAX or "\x00" in notice:
+        raise ActionError(_("The notice must be text of at most %(max)s characters.") % {"max": NOTICE_MAX})
+    return notice
 
 
 def parse_schedule(text: str) -> tuple[int, str, list[DayEntry]]:
@@ -128,6 +141,8 @@ def parse_schedule(text: str) -> tuple[int, str, list[DayEntry]]:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise ActionError(_("The file is not valid JSON: %(error)s") % {"error": exc}) from exc
+        except RecursionError as exc:  # arrays nested thousands deep
+            raise ActionError(_("The file is not valid JSON: %(error)s") % {"error": "nesting"}) from exc
         if not isinstance(data, dict) or not isinstance(data.get("days"), list):
             raise ActionError(_("The JSON file needs “year” and a list “days”."))
         year, notice = data.get("year"), str(data.get("notice") or "")
@@ -147,7 +162,8 @@ def parse_schedule(text: str) -> tuple[int, str, list[DayEntry]]:
         reader = csv.DictReader(io.StringIO("\n".join(lines)))
         if not reader.fieldnames or not {"date", "type"} <= {f.strip().lower() for f in reader.fieldnames}:
             raise ActionError(_("The CSV file needs a header line “date,type,name”."))
-        rows = [{(k or "").strip().lower(): (v or "").strip() for k, v in r.items()} for r in reader]
+        # Cells beyond the header come under the key None as a list: they are ignored.
+        rows = [{k.strip().lower(): (v or "").strip() for k, v in r.items() if k is not None} for r in reader]
     entries = []
     problems = []
     for n, row in enumerate(rows, start=1):
@@ -168,7 +184,7 @@ def parse_schedule(text: str) -> tuple[int, str, list[DayEntry]]:
             raise ActionError(_("State the year (“# year: 2027”); the dates do not name a single year."))
         year = years.pop()
     year = check_year(year)
-    return year, notice, validate_entries(year, entries)
+    return year, check_notice(notice), validate_entries(year, entries)
 
 
 @action
@@ -191,6 +207,7 @@ def load_year(
         raise PermissionDenied("only platform administrators edit the calendar")
     year = check_year(year)
     entries = validate_entries(year, entries)
+    notice = check_notice(notice)
     before = {
         "official": CalendarYear.objects.filter(year=year).exists(),
         "days": CalendarDay.objects.filter(date__year=year).count(),
