@@ -3,12 +3,18 @@
 Only documents, images and videos of known kinds are accepted; executables,
 scripts, HTML and SVG (which can carry script) and anything unrecognised are
 refused, as are Office files whose zip would expand beyond a sane size.
+Polyglots are refused too: an image or PDF header followed by markup, a zip
+appended to an image or PDF (GIFAR-like), a PDF with JavaScript or launch
+actions, and text that is really HTML.
 """
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import io
+import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 
@@ -39,6 +45,10 @@ def _zip_type(data: bytes) -> Sniffed | None:
             packed = max(1, sum(i.compress_size for i in infos))
             if total > MAX_UNZIPPED or total / packed > MAX_RATIO:
                 raise ActionError(_("The file expands to an unreasonable size when unpacked."))
+            # Deflate never grows data by more than a few bytes a block: a member packed larger
+            # than it claims to unpack lies about its size (and hides its real one from the check).
+            if any(i.compress_size > i.file_size + i.file_size // 100 + 64 for i in infos):
+                return None
             names = {i.filename for i in infos}
             if "mimetype" in names:
                 mime = zf.read("mimetype").decode("ascii", "replace").strip()
@@ -79,8 +89,60 @@ def _zip_type(data: bytes) -> Sniffed | None:
         return None
 
 
+# Markup a browser would run, looked for where polyglots put it: the first and last
+# 64 KiB of a binary file (parsers of images and PDFs ignore what surrounds their data).
+_ACTIVE_MARKUP = re.compile(
+    rb"<\s*(?:script|html|svg|iframe|frame|frameset|object|embed|applet|body|head|meta|link|base|form|"
+    rb"math|xml|!doctype|\?xml-stylesheet)[\s>/]|javascript\s*:|\bon(?:load|error|click|mouseover)\s*=",
+    re.I,
+)
+# In a text file any HTML tag makes it a page, not a text.
+_ANY_TAG = re.compile(rb"<\s*/?\s*(?:[a-z][a-z0-9-]*|!doctype|!--|\?xml)[\s>/]", re.I)
+# A PDF's script and launch actions always name their type (/S /JavaScript, /S /Launch); the
+# short /JS key alone is not looked for, as three bytes turn up by chance in compressed streams.
+_PDF_ACTIVE = re.compile(rb"/(?:JavaScript|Launch|EmbeddedFiles?|RichMedia)(?![A-Za-z0-9])")
+_EDGE = 65536
+
+
+def _edges(data: bytes) -> tuple[bytes, bytes]:
+    return data[:_EDGE], data[-_EDGE:] if len(data) > _EDGE else b""
+
+
+def _has_appended_zip(data: bytes) -> bool:
+    """A zip's end-of-central-directory record near the end: an archive riding on the file."""
+    tail = data[-(_EDGE + 22) :]
+    return b"PK\x05\x06" in tail and b"PK\x03\x04" in data
+
+
+def _is_polyglot(data: bytes, sniffed: Sniffed) -> bool:
+    if sniffed.extension in ("zip", "docx", "xlsx", "pptx", "odt", "ods"):
+        return False  # a zip itself: its members were checked by _zip_type
+    head, tail = _edges(data)
+    if sniffed.kind in ("image", "document") and any(_ACTIVE_MARKUP.search(part) for part in (head, tail)):
+        return True
+    if sniffed.extension == "pdf" and _PDF_ACTIVE.search(data):
+        return True
+    return _has_appended_zip(data)
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    # Incremental, so a character cut in two at the end of the sample is not an error.
+    try:
+        codecs.getincrementaldecoder(encoding)().decode(data[:65536], final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def sniff(data: bytes) -> Sniffed | None:
     """The type of ``data`` from its first bytes, or None if not an accepted kind."""
+    sniffed = _sniff(data)
+    if sniffed is not None and sniffed.kind != "video" and _is_polyglot(data, sniffed):
+        return None
+    return sniffed
+
+
+def _sniff(data: bytes) -> Sniffed | None:
     head = data[:64]
     if head.startswith(b"%PDF-"):
         return Sniffed("application/pdf", "document", "pdf")
@@ -104,23 +166,34 @@ def sniff(data: bytes) -> Sniffed | None:
         return None  # executables and scripts
     if b"\x00" in data[:4096]:
         return None
-    text = data[:4096].lstrip().lower()
-    if text.startswith((b"<!doctype", b"<html", b"<svg", b"<?xml", b"<script")) or b"<script" in text:
-        return None  # markup that a browser would run
+    if _ANY_TAG.search(data[:65536]) or _ACTIVE_MARKUP.search(data[:65536]):
+        return None  # markup that a browser would run (HTML, SVG, XML), whatever the name says
     for encoding in ("utf-8", "gb18030"):
-        try:
-            data[:65536].decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return Sniffed("text/plain", "document", "txt")
+        if _decodes(data, encoding):
+            return Sniffed("text/plain", "document", "txt")
     return None
 
 
 MAX_SIZES = {"document": 50 * MB, "image": 20 * MB, "video": 500 * MB}
 
 
+MAX_NAME_LENGTH = 255  # what file systems allow; browsers never send more
+
+
+def check_name(name: str) -> None:
+    """Refuse file names no person types: control characters (NUL, line breaks, the
+    right-to-left override that disguises ``gpj.exe``) and names longer than a file system's."""
+    if len(name) > MAX_NAME_LENGTH:
+        raise ActionError(
+            _("The file name is too long (at most %(n)s characters).") % {"n": MAX_NAME_LENGTH}
+        )
+    if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in name):
+        raise ActionError(_("The file name contains control characters; rename the file and try again."))
+
+
 def check_upload(data: bytes, name: str) -> tuple[Sniffed, str]:
     """Validate an upload; returns its sniffed type and SHA-256, or raises ActionError."""
+    check_name(name or "")
     if not data:
         raise ActionError(_("The file “%(name)s” is empty.") % {"name": name})
     sniffed = sniff(data)
