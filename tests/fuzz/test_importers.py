@@ -32,7 +32,7 @@ from tests.fuzz.seeds import (
 )
 
 KINDS = ["applications", "cases", "disputes", "figures", "items", "letters", "services"]
-EXAMPLES = 50  # per kind; bench/fuzz.py runs for minutes
+EXAMPLES = 35  # per kind; bench/fuzz.py runs for minutes
 FUZZ = settings(
     max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
