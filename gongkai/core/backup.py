@@ -354,7 +354,7 @@ def verify_backup(path: Path | str) -> dict[str, Any]:
             )
         members = manifest.get("members")
         db = manifest.get("database")
-        if not isinstance(members, dict) or not isinstance(db, dict) or db.get("vendor") not in DB_MEMBERS:
+        if not _well_formed(manifest):
             raise _damaged(path, _("the manifest is incomplete"))
         if db.get("member") != DB_MEMBERS[db["vendor"]] or db["member"] not in members:
             raise _damaged(path, _("the manifest does not list the database"))
@@ -370,6 +370,27 @@ def verify_backup(path: Path | str) -> dict[str, Any]:
             if sha != expected.get("sha256") or size != expected.get("size"):
                 raise _damaged(path, _("checksum of %(name)s does not match") % {"name": name})
     return manifest
+
+
+def _well_formed(m: dict[str, Any]) -> bool:
+    db, members, tables, migrations = (
+        m.get("database"),
+        m.get("members"),
+        m.get("tables"),
+        m.get("migrations"),
+    )
+    return (
+        isinstance(db, dict)
+        and db.get("vendor") in DB_MEMBERS
+        and isinstance(members, dict)
+        and all(isinstance(v, dict) and isinstance(v.get("size"), int) for v in members.values())
+        and isinstance(tables, dict)
+        and all(isinstance(n, int) for n in tables.values())
+        and isinstance(migrations, list)
+        and all(
+            isinstance(x, list) and len(x) == 2 and all(isinstance(y, str) for y in x) for x in migrations
+        )
+    )
 
 
 def _read_all(tar: tarfile.TarFile, info: tarfile.TarInfo) -> bytes:
@@ -423,7 +444,7 @@ def restore_backup(
             _("This backup is of a %(backup)s database; this installation uses %(current)s.")
             % {"backup": backup_vendor, "current": vendor}
         )
-    relation = schema_relation(manifest.get("migrations") or [], _disk_migrations())
+    relation = schema_relation(manifest["migrations"], _disk_migrations())
     if relation == "newer":
         raise BackupError(
             _("This backup comes from a newer version of Gongkai (its schema has migrations this code "
@@ -441,10 +462,10 @@ def restore_backup(
             if vendor == "sqlite":
                 _restore_sqlite(dump, using)
             else:
-                _restore_postgresql(dump, using, set(manifest.get("tables", {})), force=force)
+                _restore_postgresql(dump, using, set(manifest["tables"]), force=force)
         log(_("Database restored."))
         after = table_counts(using)
-        expected = manifest.get("tables", {})
+        expected = manifest["tables"]
         result.count_mismatches = {
             t: (n, after.get(t, -1)) for t, n in expected.items() if after.get(t, -1) != n
         }

@@ -23,7 +23,7 @@ import dj_database_url
 import pytest
 from django.apps import apps
 from django.core.files.storage import default_storage
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 from gongkai.applications import actions as application_actions
@@ -302,3 +302,60 @@ def test_the_commands_restore_into_an_empty_database_on_a_new_machine(world, cou
     finally:
         drop()
     assert (new_media / county["attachment"].file.name).read_bytes() == PDF
+
+
+@committed
+def test_a_backup_of_an_older_schema_is_restored_and_then_migrated(world, county, tmp_path):
+    table = apps.get_model("reports", "DeadlineReminder")._meta.db_table
+    quiet = {"verbosity": 0, "stdout": io.StringIO()}
+    call_command("migrate", "reports", "0001_annual_reports", **quiet)  # the schema of the previous release
+    try:
+        archive, manifest = create_backup(tmp_path / "old.tar")
+        assert ["reports", "0002_deadline_reminders"] not in manifest["migrations"]
+        assert table not in manifest["tables"]
+    finally:
+        call_command("migrate", "reports", **quiet)  # the code was upgraded meanwhile
+    assert table in table_counts()
+
+    result = restore_backup(archive, force=True)
+
+    assert result.migrated and result.count_mismatches == {}
+    counts = table_counts()
+    assert counts[table] == 0
+    migrations = counts.pop("django_migrations")
+    assert migrations == manifest["tables"].pop("django_migrations") + 1
+    assert {t: n for t, n in counts.items() if t in manifest["tables"]} == manifest["tables"]
+    applied = {tuple(m) for m in backup._applied_migrations("default")}
+    assert ("reports", "0002_deadline_reminders") in applied
+    assert verify() == []
+
+
+def _tar_with_manifest(path: Path, manifest: Any) -> None:
+    data = json.dumps(manifest).encode()
+    with tarfile.open(path, "w") as tar:
+        info = tarfile.TarInfo("manifest.json")
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+
+
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        (None, "does not exist"),
+        (b"", "not a backup archive"),
+        ("主动公开目录\n".encode() * 100, "not a backup archive"),
+        ({"format": "something-else"}, "not a Gongkai backup"),
+        ({"format": "gongkai-backup", "format_version": 99}, "newer backup format"),
+        ({"format": "gongkai-backup", "format_version": 1, "database": {"vendor": "sqlite"}, "members": {"x": 1},
+          "tables": {}, "migrations": []}, "manifest is incomplete"),
+    ],
+    ids=["missing", "empty", "text", "foreign-format", "future-format", "malformed-manifest"],
+)  # fmt: skip
+def test_the_restore_command_refuses_what_is_not_a_backup_with_a_message(tmp_path, content, message):
+    path = tmp_path / "x.tar"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    elif isinstance(content, dict):
+        _tar_with_manifest(path, content)
+    with pytest.raises(CommandError, match=message):
+        call_command("restore", str(path), stdout=io.StringIO())
