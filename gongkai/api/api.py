@@ -7,8 +7,10 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.urls import re_path
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Query, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -22,7 +24,10 @@ from gongkai.api.interaction import router as letters_router
 from gongkai.api.records import router as records_router
 from gongkai.api.reports import router as reports_router
 from gongkai.api.schemas import (
+    ID_RANGE,
+    MAX_NUMBER,
     CalendarYearOut,
+    Id,
     IsWorkdayOut,
     MeOut,
     Message,
@@ -41,7 +46,49 @@ from gongkai.workdays.calendar import check_year, get_calendar
 from gongkai.workdays.engine import compute_due, explain
 from gongkai.workdays.models import CalendarDay, CalendarYear
 
-api = NinjaAPI(
+SAFE = {"get", "head", "options"}
+
+
+class GongkaiAPI(NinjaAPI):
+    """NinjaAPI whose schema also names the answers every operation can give through the shared
+    authentication and validation, so that no operation has to repeat them (ApiCredentials)."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema["components"]["schemas"].setdefault(
+            "Message", Message.model_json_schema(ref_template="#/components/schemas/{model}")
+        )
+        message = {"application/json": {"schema": {"$ref": "#/components/schemas/Message"}}}
+        for operations in schema["paths"].values():
+            for method, operation in operations.items():
+                answers = operation["responses"]
+                # A malformed or unknown token is refused on every operation.
+                answers.setdefault(401, {"description": "Unauthorized", "content": message})
+                if method in SAFE:
+                    # Reads work without credentials (public endpoints answer, staff ones refuse).
+                    operation["security"] = [{}, *operation.get("security", [])]
+                else:
+                    # A read-only token is refused on every write.
+                    answers.setdefault(403, {"description": "Forbidden", "content": message})
+                if operation.get("parameters") or operation.get("requestBody"):
+                    answers.setdefault(422, {"description": "Unprocessable Content", "content": message})
+                operation["responses"] = dict(sorted(answers.items(), key=lambda kv: str(kv[0])))
+        return schema
+
+    @property
+    def urls(self) -> Any:
+        patterns, app_name, namespace = super().urls
+        # Last: a path under /api/v1/ that names no operation (an id that is not a number, say)
+        # is a JSON 404 like any other, not the portal's HTML page.
+        return [*patterns, re_path(r"^.*$", _unknown_path)], app_name, namespace
+
+
+@csrf_exempt  # like every operation: the API authenticates by token, never by cookie
+def _unknown_path(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    return JsonResponse({"message": "Not found."}, status=404)
+
+
+api = GongkaiAPI(
     title="Gongkai API",
     version="1",
     description="Open-government platform: organisations, working days, and (as modules land) disclosure, "
@@ -129,15 +176,15 @@ def me(request: HttpRequest) -> Any:
 # --- organisations --------------------------------------------------------------------------
 
 
-@api.get("/organisations", response=OrganisationPage, tags=["organisations"])
+@api.get("/organisations", response={200: OrganisationPage, 404: Message}, tags=["organisations"])
 def list_organisations(
     request: HttpRequest,
     kind: OrgKind | None = None,
-    parent: int | None = None,
-    under: int | None = Query(None, description="Only this organisation and the units below it."),
+    parent: Id | None = None,
+    under: int | None = Query(None, **ID_RANGE, description="Only this organisation and the units below it."),
     q: str | None = Query(None, max_length=100),
     limit: int = Query(100, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_NUMBER),
 ) -> Any:
     qs = OrganisationPolicy().visible_to(_actor(request))
     if kind:

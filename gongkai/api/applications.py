@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from gongkai.api.auth import require_staff
-from gongkai.api.schemas import Message
+from gongkai.api.schemas import ID_RANGE, Message
 from gongkai.api.schemas_applications import (
     ApplicationCreatedOut,
     ApplicationDetailOut,
@@ -238,7 +238,7 @@ RECEIVED_TO = Query(None, description="Received on or before.")
 def list_applications(
     request: HttpRequest,
     status: str | None = Query(None, description="A status, or “open” for every status still being handled."),
-    organisation: int | None = Query(None, description="The agency applied to (id)."),
+    organisation: int | None = Query(None, **ID_RANGE, description="The agency applied to (id)."),
     below: bool = Query(False, description="With organisation: the units below it too."),
     received_from: date | None = RECEIVED_FROM,
     received_to: date | None = RECEIVED_TO,

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from gongkai.api.auth import require_staff
-from gongkai.api.schemas import Message
+from gongkai.api.schemas import ID_RANGE, Id, Message, Number
 from gongkai.core.actions import ActionError
 from gongkai.interaction import actions_decisions as actions
 from gongkai.interaction.models_decisions import (
@@ -96,7 +96,7 @@ class HearingOut(Schema):
 
 
 class DecisionIn(Schema):
-    organisation_id: int
+    organisation_id: Id
     title: str = Field(..., max_length=200)
     summary: str = Field("", max_length=1000)
     body: str = Field(..., max_length=100000)
@@ -114,11 +114,11 @@ class CloseIn(Schema):
 
 class FeedbackIn(Schema):
     summary: str = Field(..., max_length=10000)
-    adopted: int = Field(0, ge=0)
-    partly_adopted: int = Field(0, ge=0)
-    not_adopted: int = Field(0, ge=0)
+    adopted: Number = Field(0, ge=0)
+    partly_adopted: Number = Field(0, ge=0)
+    not_adopted: Number = Field(0, ge=0)
     not_adopted_reasons: str = Field("", max_length=10000)
-    comments_received: int | None = Field(None, ge=0)
+    comments_received: Number | None = Field(None, ge=0)
 
 
 class CommentIn(Schema):
@@ -133,12 +133,12 @@ class ModerateIn(Schema):
 
 
 class HearingIn(Schema):
-    organisation_id: int
+    organisation_id: Id
     title: str = Field(..., max_length=200)
     date: date
     place: str = Field(..., max_length=200)
     participants: str = Field("", max_length=5000)
-    decision_id: int | None = None
+    decision_id: Id | None = None
 
 
 class RecordIn(Schema):
@@ -185,7 +185,7 @@ def _choice(value: str, choices: Any, field: str) -> str:
 def list_decisions(
     request: HttpRequest,
     status: str | None = Query(None, description="draft, open, closed or feedback."),
-    organisation: int | None = Query(None, description="An organisation (id)."),
+    organisation: int | None = Query(None, **ID_RANGE, description="An organisation (id)."),
     q: str | None = Query(None, max_length=100, description="Words of the title."),
     page: int = Query(1, ge=1, le=MAX_PAGE),
     per_page: int = Query(20, ge=1, le=MAX_PER_PAGE),
@@ -280,7 +280,7 @@ def moderate_comment(request: HttpRequest, comment_id: int, payload: ModerateIn)
 
 @router.get("/hearings", response={200: list[HearingOut], 400: Message, 401: Message, 403: Message,
                                    422: Message})  # fmt: skip
-def list_hearings(request: HttpRequest, status: str | None = None, decision: int | None = None) -> Any:
+def list_hearings(request: HttpRequest, status: str | None = None, decision: Id | None = None) -> Any:
     """The hearings the caller's roles reach, latest first."""
     actor = _staff(request)
     qs = hearing_policy.filter(actor, "view_office", Hearing.objects.all())

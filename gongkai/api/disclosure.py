@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema, Status
 
 from gongkai.api.auth import require_staff
-from gongkai.api.schemas import Message
+from gongkai.api.schemas import ID_RANGE, Id, Message
 from gongkai.core.actions import ActionError
 from gongkai.disclosure import actions
 from gongkai.disclosure.exports import ItemFilters, published_items
@@ -97,7 +97,7 @@ class ItemPage(Schema):
 
 
 class ItemIn(Schema):
-    organisation_id: int
+    organisation_id: Id
     kind: str = ItemKind.ITEM
     title: str
     summary: str = ""
@@ -105,8 +105,8 @@ class ItemIn(Schema):
     doc_number: str = ""
     written_on: date | None = None
     formed_on: date
-    category_id: int | None = None
-    genre_id: int | None = None
+    category_id: Id | None = None
+    genre_id: Id | None = None
     keywords: str = ""
     channels: list[str] = []
 
@@ -119,8 +119,8 @@ class ItemPatch(Schema):
     doc_number: str | None = None
     written_on: date | None = None
     formed_on: date | None = None
-    category_id: int | None = None
-    genre_id: int | None = None
+    category_id: Id | None = None
+    genre_id: Id | None = None
     keywords: str | None = None
     channels: list[str] | None = None
     reason: str = ""
@@ -137,7 +137,7 @@ class ReasonIn(Schema):
 class ValidityIn(Schema):
     validity: str
     on: date
-    by_item_id: int | None = None
+    by_item_id: Id | None = None
     reason: str = ""
 
 
@@ -195,10 +195,10 @@ DATE_TO = Query(None, alias="to", description="Published on or before.")
 def list_items(
     request: HttpRequest,
     q: str | None = Query(None, max_length=200, description="Search text, an 索引号 or a 文号."),
-    org: int | None = Query(None, description="Publishing organisation (id)."),
+    org: int | None = Query(None, **ID_RANGE, description="Publishing organisation (id)."),
     sub: bool = Query(True, description="With org: the units below it too."),
-    category: int | None = Query(None, description="Subject category (id), with its sub-categories."),
-    genre: int | None = None,
+    category: int | None = Query(None, **ID_RANGE, description="Subject category (id), with its sub-categories."),
+    genre: Id | None = None,
     kind: ItemKind | None = None,
     validity: Validity | None = None,
     date_from: date | None = DATE_FROM,

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from gongkai.api.auth import require_staff
-from gongkai.api.schemas import Message
+from gongkai.api.schemas import ID_RANGE, Id, Message
 from gongkai.core.actions import ActionError
 from gongkai.interaction import actions
 from gongkai.interaction.models import (
@@ -123,7 +123,7 @@ class LetterPage(Schema):
 
 
 class LetterIn(Schema):
-    channel_id: int
+    channel_id: Id
     category: str = Field(..., max_length=20, description="A category code (consult, complaint …).")
     received_on: date | None = None
     writer_name: str = Field(..., max_length=100)
@@ -144,13 +144,13 @@ class TriageIn(Schema):
     valid: bool
     reason: str = Field("", max_length=14)
     note: str = Field("", max_length=300)
-    duplicate_of: int | None = Field(None, description="The original letter's id (duplicates).")
+    duplicate_of: Id | None = Field(None, description="The original letter's id (duplicates).")
     on: date | None = None
 
 
 class LetterAssignIn(Schema):
-    lead_unit: int
-    assist_units: list[int] = Field(default_factory=list, max_length=20)
+    lead_unit: Id
+    assist_units: list[Id] = Field(default_factory=list, max_length=20)
     limit_days: int | None = Field(None, ge=1, le=365)
     on: date | None = None
     note: str = Field("", max_length=300)
@@ -293,7 +293,7 @@ RECEIVED_TO = Query(None, description="Received on or before.")
 def list_letters(
     request: HttpRequest,
     status: str | None = Query(None, description="A status, or “open” for every status still being handled."),
-    channel: int | None = Query(None, description="A channel (id)."),
+    channel: int | None = Query(None, **ID_RANGE, description="A channel (id)."),
     channel_kind: str | None = Query(None, description="mailbox, hotline, forwarded or post."),
     category: str | None = Query(None, description="A category code."),
     received_from: date | None = RECEIVED_FROM,

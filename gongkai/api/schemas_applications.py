@@ -13,6 +13,8 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from gongkai.api.schemas import Id, Number
+
 # --- reading ----------------------------------------------------------------------------------
 
 
@@ -191,7 +193,7 @@ class ApplicationCreatedOut(ApplicationDetailOut):
 class ApplicationIn(Schema):
     """An application handed in, posted, faxed or made orally, entered by the office."""
 
-    organisation_id: int
+    organisation_id: Id
     channel: str
     submitted_on: date
     signed_for_on: date | None = None  # registered mail: the day it was signed for
@@ -228,12 +230,12 @@ class ReasonIn(Schema):
 
 
 class ForwardIn(ReasonIn):
-    to: int  # the organisation's id
+    to: Id  # the organisation's id
 
 
 class CorrectionIn(OnIn):
     items: str = Field(..., max_length=5000)
-    period_days: int  # working days, 1 to 60
+    period_days: Number  # working days, 1 to 60
 
 
 class CorrectionReceivedIn(OnIn):
@@ -253,7 +255,7 @@ class ConsultationAnswerIn(OnIn):
 
 
 class ExtendIn(OnIn):
-    days: int  # working days; at most 15 (2008 text) or 20 (2019 text) in total
+    days: Number  # working days; at most 15 (2008 text) or 20 (2019 text) in total
     reason: str = Field(..., max_length=300)
     approved_by: str | None = Field(None, max_length=150)  # user name; the caller when not given
 
@@ -264,7 +266,7 @@ class LaterDateIn(OnIn):
 
 
 class AssignIn(Schema):
-    unit: int  # the organisation's id
+    unit: Id  # the organisation's id
     assignee: str | None = Field(None, max_length=150)  # user name
     note: str = Field("", max_length=5000)
 

@@ -8,6 +8,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from gongkai.api.schemas import Id, Number
+
 # --- the report as data (gongkai.reports.exports.as_data) -------------------------------------------
 
 
@@ -107,7 +109,7 @@ class DraftPage(Schema):
 
 class GenerateIn(Schema):
     organisation_code: str = Field(..., max_length=18, description="The organisation's code.")
-    year: int
+    year: Number
     template: str | None = Field(
         None, max_length=4, description="2021, 2019 or 2008; by the year if not given."
     )
@@ -159,8 +161,8 @@ class DisputeIn(Schema):
     subject: str = Field(..., max_length=300)
     filed_on: date
     body: str = Field("", max_length=200, description="The review body or court.")
-    application_id: int | None = Field(None, description="The application in dispute.")
-    review_case_id: int | None = Field(None, description="For a lawsuit after review: the review case.")
+    application_id: Id | None = Field(None, description="The application in dispute.")
+    review_case_id: Id | None = Field(None, description="For a lawsuit after review: the review case.")
     note: str = Field("", max_length=2000)
 
 
@@ -207,8 +209,8 @@ class YearFiguresOut(Schema):
 
 
 class StaffFigureIn(Schema):
-    full_time: int
-    part_time: int
+    full_time: Number
+    part_time: Number
     note: str = Field("", max_length=300)
 
 
@@ -219,7 +221,7 @@ class SpendingIn(Schema):
 
 
 class DecisionCountIn(Schema):
-    count: int
+    count: Number
     note: str = Field("", max_length=300)
 
 
@@ -272,5 +274,5 @@ class VisitPage(Schema):
 
 class VisitIn(Schema):
     day: date
-    visitors: int
+    visitors: Number
     purpose: str = Field("", max_length=300)

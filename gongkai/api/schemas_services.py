@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from gongkai.api.schemas import Id, Number
+
 
 class ServiceItemListOut(Schema):
     id: int
@@ -46,7 +48,7 @@ class ServiceItemPage(Schema):
 
 
 class ServiceItemIn(Schema):
-    organisation_id: int
+    organisation_id: Id
     code: str = Field(..., max_length=40)
     name: str = Field(..., max_length=200)
     kind: str = Field(..., max_length=16, description="licensing, non_licensing, public_service or other.")
@@ -54,13 +56,13 @@ class ServiceItemIn(Schema):
     conditions: str = Field("", max_length=5000)
     materials: str = Field("", max_length=5000, description="One material per line.")
     process: str = Field("", max_length=5000, description="One step per line.")
-    statutory_limit_days: int = Field(..., description="Working days.")
-    promised_limit_days: int = Field(..., description="Working days; 0 means on the spot (即办).")
+    statutory_limit_days: Number = Field(..., description="Working days.")
+    promised_limit_days: Number = Field(..., description="Working days; 0 means on the spot (即办).")
     fee_free: bool = True
     fee_amount: Decimal | None = Field(None, description="The fee standard in yuan (charged items).")
     fee_unit: str = Field("", max_length=20)
     fee_basis: str = Field("", max_length=5000)
-    window_id: int | None = None
+    window_id: Id | None = None
     location: str = Field("", max_length=200)
     online: bool = False
     issues_certificate: bool = False
@@ -77,13 +79,13 @@ class ServiceItemPatch(Schema):
     conditions: str | None = Field(None, max_length=5000)
     materials: str | None = Field(None, max_length=5000)
     process: str | None = Field(None, max_length=5000)
-    statutory_limit_days: int | None = None
-    promised_limit_days: int | None = None
+    statutory_limit_days: Number | None = None
+    promised_limit_days: Number | None = None
     fee_free: bool | None = None
     fee_amount: Decimal | None = None
     fee_unit: str | None = Field(None, max_length=20)
     fee_basis: str | None = Field(None, max_length=5000)
-    window_id: int | None = None
+    window_id: Id | None = None
     location: str | None = Field(None, max_length=200)
     online: bool | None = None
     issues_certificate: bool | None = None
@@ -146,8 +148,8 @@ class ServiceCasePage(Schema):
 
 
 class ReceiveIn(Schema):
-    item_id: int
-    window_id: int
+    item_id: Id
+    window_id: Id
     applicant_kind: str = Field("person", max_length=12, description="person or organisation.")
     applicant_name: str = Field(..., max_length=200)
     id_number: str = Field("", max_length=30)

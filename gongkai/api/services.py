@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from gongkai.api.auth import require_staff
-from gongkai.api.schemas import Message
+from gongkai.api.schemas import ID_RANGE, Message
 from gongkai.api.schemas_services import (
     CompleteIn,
     DayIn,
@@ -118,8 +118,8 @@ def _window(actor: Any, pk: int | None, field: str = "window_id") -> ServiceWind
 @router.get("/items", response={200: ServiceItemPage, 400: Message, 401: Message, 422: Message})
 def list_items(
     request: HttpRequest,
-    organisation: int | None = Query(None, description="An implementing unit (id)."),
-    under: int | None = Query(None, description="This organisation and the units below it."),
+    organisation: int | None = Query(None, **ID_RANGE, description="An implementing unit (id)."),
+    under: int | None = Query(None, **ID_RANGE, description="This organisation and the units below it."),
     kind: str | None = Query(None, description="licensing, non_licensing, public_service or other."),
     online: bool | None = Query(None, description="Only items that can (or cannot) be applied for online."),
     charged: bool | None = Query(None, description="Only charged (or free) items."),
@@ -255,9 +255,9 @@ def list_cases(
     request: HttpRequest,
     status: str | None = Query(None, description="A status, or “open” for every case still being handled."),
     channel: str | None = Query(None, description="window, township or online."),
-    item: int | None = Query(None, description="A service item (id)."),
-    organisation: int | None = Query(None, description="An implementing unit (id)."),
-    centre: int | None = Query(None, description="The centre that received the case (id)."),
+    item: int | None = Query(None, **ID_RANGE, description="A service item (id)."),
+    organisation: int | None = Query(None, **ID_RANGE, description="An implementing unit (id)."),
+    centre: int | None = Query(None, **ID_RANGE, description="The centre that received the case (id)."),
     received_from: date | None = RECEIVED_FROM,
     received_to: date | None = RECEIVED_TO,
     overdue: bool | None = Query(None, description="Open and past the due date."),
