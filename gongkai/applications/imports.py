@@ -357,16 +357,16 @@ def parse_application_rows(data: bytes, filename: str = "", *, actor: Any) -> Pa
             if not raw:
                 return None
             try:
-                value = int(Decimal(raw))
-                if value != Decimal(raw):
+                number = Decimal(raw)
+                if not number.is_finite() or number != number.to_integral_value():  # inf, NaN, 1.5
                     raise ValueError(raw)
             except (InvalidOperation, ValueError):
                 bad(name, _("“%(value)s” is not a whole number.") % {"value": raw})
                 return None
-            if not low <= value <= high:
+            if not low <= number <= high:  # compared as a Decimal: int() of 1e999999999 never ends
                 bad(name, _("Give a number from %(low)s to %(high)s.") % {"low": low, "high": high})
                 return None
-            return value
+            return int(number)
 
         def user(name: str) -> Any:
             raw = text(name)

@@ -20,15 +20,30 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
-def sanitise(body: str) -> str:
-    """Keep formatting, drop scripts, event handlers, styles and javascript: links."""
+def _clean(body: str) -> str:
     return nh3.clean(
-        body or "",
+        body,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
     )
+
+
+def sanitise(body: str) -> str:
+    """Keep formatting, drop scripts, event handlers, styles and javascript: links.
+
+    Cleaned again until nothing changes: the parser can build a tree (an ``<a>`` inside an ``<a>``
+    from misnested table markup) whose serialisation parses differently, so one pass is not always
+    stable, and a body cleaned on save must come out the same when cleaned again on display.
+    """
+    out = _clean(body or "")
+    for _ in range(4):
+        again = _clean(out)
+        if again == out:
+            break
+        out = again
+    return out
 
 
 _TAG = re.compile(r"<[^>]+>")

@@ -170,9 +170,11 @@ class Cells:
             return None
         try:
             value = Decimal(raw)
-        except InvalidOperation:
+            if not value.is_finite() or value < 0 or value != value.quantize(Decimal("0.01")):
+                value = None
+        except InvalidOperation:  # also from quantize: 1e308 has more digits than the context holds
             value = None
-        if value is None or not value.is_finite() or value < 0 or value != value.quantize(Decimal("0.01")):
+        if value is None:
             self.bad(name, _("Give an amount in yuan with at most two decimals."))
             return None
         return value.quantize(Decimal("0.01"))

@@ -174,6 +174,8 @@ def assert_safe(output: str) -> None:
 @example(body="<svg><script>alert(1)</script></svg><math><mi><style><img src=x onerror=alert(1)>")
 @example(body='<noscript><p title="</noscript><img src=x onerror=alert(1)>">')
 @example(body='<img src="data:text/html;base64,PHNjcmlwdD4=">')
+# Found by bench/fuzz.py: one pass of nh3 left an <a> inside an <a>, which parses differently again.
+@example(body="<table><td><a hzee><table><\ufffdtd><a efbl\ufffdhrefipt>ab<td><al")
 def test_the_output_cannot_run_script_and_cleaning_twice_changes_nothing(body: str) -> None:
     once = sanitise(body)
     assert_safe(once)

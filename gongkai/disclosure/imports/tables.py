@@ -126,7 +126,8 @@ def _check_zip(data: bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
             names = {i.filename for i in infos}
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    # NotImplementedError: a zip version or feature the module lacks; EOFError, RuntimeError: damaged.
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError, RuntimeError) as exc:
         raise FileRejected(_("The file is not a valid XLSX workbook.")) from exc
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         raise FileRejected(_("The file is not a valid XLSX workbook."))
