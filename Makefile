@@ -3,11 +3,14 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/3
+# The part of the suite that exercises the cache, sessions, throttling and tasks, run again on Redis.
+REDIS_TESTS := tests/core tests/accounts tests/portal tests/api/test_auth_and_docs.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: install run test test-sqlite test-postgres messages browser-deps lint clean
+.PHONY: install run test test-sqlite test-redis test-postgres messages browser-deps lint clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -49,11 +52,21 @@ browser-deps:
 lint: install
 	$(BIN)/ruff check gongkai tests bench
 
-test: install messages browser-deps lint test-sqlite test-postgres
+test: install messages browser-deps lint test-sqlite test-redis test-postgres
 
 test-sqlite:
 	@echo "== tests on SQLite =="
 	GONGKAI_ENV=test $(BIN)/python -m pytest
+
+test-redis:
+	@if $(BIN)/python -c "import redis; redis.Redis.from_url('$(REDIS_TEST_URL)', socket_connect_timeout=3).ping()" 2>/dev/null; then \
+		echo "== cache, sessions, throttling and tasks on Redis ($(REDIS_TEST_URL)) =="; \
+		GONGKAI_ENV=test REDIS_URL=$(REDIS_TEST_URL) CACHE_KEY_PREFIX=gongkai-test $(BIN)/python -m pytest $(REDIS_TESTS); \
+	elif [ -n "$$CI" ]; then \
+		echo "Redis is not reachable at $(REDIS_TEST_URL); CI requires it." >&2; exit 1; \
+	else \
+		echo "!! Redis is not reachable at $(REDIS_TEST_URL): the Redis run was NOT done." >&2; \
+	fi
 
 test-postgres:
 	@if $(BIN)/python -c "import psycopg, sys; psycopg.connect('$(PG_TEST_URL)', connect_timeout=3).close()" 2>/dev/null; then \

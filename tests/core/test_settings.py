@@ -80,8 +80,31 @@ def test_production_refuses_unsafe_settings(environ, needle):
 
 def test_production_settings_pass_check_deploy():
     result = _manage("check", "--deploy", "--fail-level", "WARNING", GONGKAI_ENV="production",
-                     SECRET_KEY=GOOD_SECRET, ALLOWED_HOSTS="gov.example")  # fmt: skip
+                     SECRET_KEY=GOOD_SECRET, ALLOWED_HOSTS="gov.example",
+                     REDIS_URL="redis://127.0.0.1:6379/3")  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_check_deploy_warns_that_without_redis_every_process_counts_on_its_own():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", GONGKAI_ENV="production",
+                     SECRET_KEY=GOOD_SECRET, ALLOWED_HOSTS="gov.example", REDIS_URL="")  # fmt: skip
+    assert result.returncode != 0 and "gongkai.W001" in result.stdout + result.stderr
+
+
+def test_pgbouncer_mode_turns_off_server_side_cursors_and_prepared_statements():
+    result = _manage(
+        "shell", "--no-imports", "-c",
+        "from django.db import connection as c; "
+        "print(c.settings_dict['DISABLE_SERVER_SIDE_CURSORS'], c.settings_dict['OPTIONS']['prepare_threshold'])",
+        DATABASE_URL="postgres://nobody@127.0.0.1:5432/none", DB_PGBOUNCER="true",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "None"]
+
+
+def test_s3_media_storage_needs_a_bucket():
+    result = _manage("check", MEDIA_STORAGE="s3", S3_BUCKET="")
+    assert result.returncode != 0 and "S3_BUCKET" in result.stderr
 
 
 def test_a_malformed_database_url_is_refused():

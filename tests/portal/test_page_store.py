@@ -12,7 +12,8 @@ from gongkai.portal import cache as page_cache
 pytestmark = pytest.mark.django_db
 
 
-def test_without_redis_pages_have_a_cache_of_their_own_bigger_than_the_default(world, client):
+def test_without_redis_pages_have_a_cache_of_their_own_bigger_than_the_default(world, client, settings: Any):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     store = page_cache._pages()
     assert store is page_cache._local_pages and store is not caches["default"]
     assert store._max_entries == page_cache.PAGES_PER_PROCESS > caches["default"]._max_entries
