@@ -1,0 +1,124 @@
+"""Every URL pattern × every role gets the answer the access matrix (``matrix.MATRIX``) states.
+
+One world (``matrix.build_world``: objects of unit_a made through the actions) is built once for
+the module inside a transaction that is rolled back at the end; each test runs in a savepoint of
+it, so an owner's POST that changes something is undone before the next test. Pages are asked
+with GET; a pattern that answers GET with 405 is sent an empty POST (CSRF checks off, as in the
+test client). API patterns are called with their own method and an empty JSON body, with each
+staff role's read-write token, the citizen's session (citizens have no tokens), or nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.test import Client, override_settings
+
+from gongkai.audit.models import AuditEvent
+from tests.security import matrix
+from tests.security.matrix import ROLES
+
+PATTERNS = matrix.all_patterns()
+CHECKED = [p for p in PATTERNS if not p.route.startswith(matrix.GROUPED)]
+API_READS = [p for p in CHECKED if p.methods == ("GET",)]
+
+
+@pytest.fixture(scope="module")
+def sworld(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[Any]:
+    media = tmp_path_factory.mktemp("security-media")
+    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=fast, MEDIA_ROOT=str(media)):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield matrix.build_world()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def test_every_url_pattern_has_an_entry() -> None:
+    missing = [p.key for p in PATTERNS if p.key not in matrix.MATRIX and not p.route.startswith(matrix.GROUPED)]
+    assert not missing, "URL patterns without an entry in tests/security/matrix.py MATRIX:\n" + "\n".join(missing)
+
+
+def test_every_entry_names_a_pattern() -> None:
+    keys = {p.key for p in PATTERNS}
+    stale = [key for key in matrix.MATRIX if key not in keys and key not in matrix.OPTIONAL]
+    assert not stale, f"entries of MATRIX without a URL pattern: {stale}"
+
+
+def test_every_entry_states_every_role() -> None:
+    bad = {key: row for key, row in matrix.MATRIX.items() if len(row.split()) != len(ROLES)}
+    assert not bad, bad
+    unknown = {c for row in matrix.MATRIX.values() for c in row.split()} - set(matrix.OUTCOMES)
+    assert not unknown, unknown
+
+
+def _cases() -> list[Any]:
+    cases = []
+    for pattern in CHECKED:
+        row = matrix.MATRIX.get(pattern.key)
+        for i, role in enumerate(ROLES):
+            expected = row.split()[i] if row else "missing"
+            marks = [pytest.mark.xfail(strict=True, reason=matrix.KNOWN_BUGS[(pattern.key, role)])] if (
+                (pattern.key, role) in matrix.KNOWN_BUGS) else []  # fmt: skip
+            cases.append(pytest.param(pattern, role, expected, id=f"{pattern.key} {role}", marks=marks))
+    return cases
+
+
+@pytest.mark.parametrize(("pattern", "role", "expected"), _cases())
+def test_access(sworld: Any, db: Any, pattern: Any, role: str, expected: str) -> None:
+    assert expected != "missing", f"no MATRIX entry for {pattern.key}"
+    if pattern.methods:
+        client, headers = matrix.api_client_for(sworld, role)
+    else:
+        client, headers = matrix.client_for(sworld, role), {}
+    events = AuditEvent.objects.count()
+    response, method = matrix.request(sworld, pattern, client, headers)
+    outcome = matrix.outcome(pattern, response)
+    assert outcome == expected, f"{method.upper()} {matrix.url_for(pattern, sworld.params)} as {role}: " + (
+        f"{response.status_code} {response.get('Location', '')}"
+    )
+    if outcome not in ("ok", "elsewhere"):
+        assert AuditEvent.objects.count() == events, "a refused request changed something"
+
+
+@pytest.mark.parametrize("pattern", API_READS, ids=[p.key for p in API_READS])
+@pytest.mark.parametrize("role", [r for r in ROLES if r not in ("anonymous", "citizen")])
+def test_api_reads_answer_the_same_by_session_as_by_token(sworld: Any, db: Any, pattern: Any, role: str) -> None:
+    """The browser session of a staff user reaches exactly what that user's token reaches."""
+    by_token, _ = matrix.request(sworld, pattern, *matrix.api_client_for(sworld, role))
+    by_session, _ = matrix.request(sworld, pattern, matrix.client_for(sworld, role))
+    assert by_session.status_code == by_token.status_code
+
+
+@pytest.mark.parametrize("role", [*ROLES, "root"])
+@pytest.mark.parametrize("path", matrix.ADMIN_SAMPLES)
+def test_django_admin_is_for_platform_administrators_only(sworld: Any, db: Any, path: str, role: str) -> None:
+    response = matrix.client_for(sworld, role).get(path)
+    if role == "root":
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 302 and "/admin/login/" in response["Location"], response.status_code
+
+
+def test_a_signed_in_staff_user_reaches_the_admin_login_page_only(sworld: Any, db: Any) -> None:
+    """Staff of the county are not Django staff: the admin sends them to its own login."""
+    response = matrix.client_for(sworld, "admin").get("/admin/login/")
+    assert response.status_code == 200
+    assert not sworld.users["admin"].is_staff and sworld.root.is_superuser
+
+
+@pytest.mark.xfail(strict=True, reason="static() serves MEDIA_ROOT to anyone while DEBUG (gongkai/urls.py)")
+def test_uploads_are_not_served_from_media_without_a_check(sworld: Any, db: Any) -> None:
+    """Only where the URL pattern exists (DEBUG at import time): a draft's attachment is not public."""
+    if not any(p.route.startswith("^media/") for p in PATTERNS):
+        pytest.skip("no /media/ pattern: DEBUG was off when the URLs were loaded")
+    from gongkai.disclosure.models import Attachment
+
+    path = Attachment.objects.get(pk=sworld.params["attachment"]).file.name
+    assert Client().get(f"/media/{path}").status_code == 404
