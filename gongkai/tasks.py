@@ -114,7 +114,11 @@ def _resolve(path: str) -> Callable[..., Any]:
 
 
 def enqueue(func: str, **kwargs: Any) -> None:
-    """Run ``func(**kwargs)`` in the background once the current transaction commits."""
+    """Run ``func(**kwargs)`` in the background once the current transaction commits.
+
+    Through Redis a task runs at least once (twice if a worker dies right after
+    running it): ``func`` must be idempotent.
+    """
     json.dumps(kwargs)  # arguments must survive the queue; fail early if not
 
     def send() -> None:
