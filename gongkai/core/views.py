@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,15 +15,22 @@ from gongkai.core.context_processors import LARGE_TEXT_COOKIE
 
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
+    """For the load balancer: 200 when the database (and, with REDIS_URL, Redis) answers, else 503."""
+    body: dict[str, str] = {"status": "ok"}
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
+        body.update(database="ok", vendor=connection.vendor)
     except Exception as exc:  # any driver error means the database is unreachable
-        return JsonResponse(
-            {"status": "error", "database": "unreachable", "detail": type(exc).__name__}, status=503
-        )
-    return JsonResponse({"status": "ok", "database": "ok", "vendor": connection.vendor})
+        body.update(status="error", database="unreachable", detail=type(exc).__name__)
+    if settings.REDIS_URL:
+        try:
+            cache.get("healthz")
+            body["cache"] = "ok"
+        except Exception as exc:  # throttling, sessions and the task queue need it
+            body.update(status="error", cache="unreachable", cache_detail=type(exc).__name__)
+    return JsonResponse(body, status=200 if body["status"] == "ok" else 503)
 
 
 def _safe_next(request: HttpRequest, target: str | None) -> str:

@@ -178,3 +178,13 @@ def test_errors_render_the_sites_own_pages(world, client, settings):
     csrf_client = type(client)(enforce_csrf_checks=True)
     response = csrf_client.post("/office/login/", {"username": "x", "password": "y"})
     assert response.status_code == 403 and "表单已失效" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_healthz_reports_an_unreachable_redis_as_503(client, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    settings.CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": settings.REDIS_URL,
+                                   "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1}}}  # fmt: skip
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "ok" and response.json()["cache"] == "unreachable"
