@@ -9,6 +9,7 @@ for every pattern, the expected outcome for each role.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -193,6 +194,23 @@ def build_world() -> SecurityWorld:
     }  # fmt: skip
     return SecurityWorld(users=u, root=p["root"], county=county, unit_a=unit_a, unit_b=p["unit_b"],
                          township=p["township"], params=params, tokens=tokens)  # fmt: skip
+
+
+def world_for_module(django_db_blocker: Any, media_root: str) -> Iterator[SecurityWorld]:
+    """``build_world`` inside a transaction rolled back when the module is done: each test runs in a
+    savepoint of it (pytest-django's ``db``), so what one test changes is gone before the next."""
+    from django.db import transaction
+    from django.test import override_settings
+
+    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=fast, MEDIA_ROOT=media_root):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield build_world()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 # --- patterns and URLs -----------------------------------------------------------------------------

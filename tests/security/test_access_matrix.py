@@ -14,8 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 
 from gongkai.audit.models import AuditEvent
 from tests.security import matrix
@@ -28,16 +27,7 @@ API_READS = [p for p in CHECKED if p.methods == ("GET",)]
 
 @pytest.fixture(scope="module")
 def sworld(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[Any]:
-    media = tmp_path_factory.mktemp("security-media")
-    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=fast, MEDIA_ROOT=str(media)):
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield matrix.build_world()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    yield from matrix.world_for_module(django_db_blocker, str(tmp_path_factory.mktemp("security-media")))
 
 
 def test_every_url_pattern_has_an_entry() -> None:
