@@ -177,7 +177,7 @@ def build_world() -> SecurityWorld:
         "calendar_year": CalendarYear.objects.order_by("-year").first().year,
         "ct": ContentType.objects.get_for_model(draft).pk, "history_pk": draft.pk,
         "token": token.pk,
-        "item": draft.pk, "attachment": attachment.pk, "published_item": published.pk,
+        "item": draft.pk, "draft_title": draft.title, "dispute_reference": dispute.reference, "attachment": attachment.pk, "published_item": published.pk,
         "public_attachment": public_attachment.pk,
         "application": application.pk, "app_case": application.case_number, "app_code": app_code,
         "app_letter": app_letter.pk, "app_document": document.pk, "consultation": consultation.pk, "fee": fee.pk,
@@ -211,6 +211,17 @@ def world_for_module(django_db_blocker: Any, media_root: str) -> Iterator[Securi
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+
+
+def private_markers(world: SecurityWorld) -> list[str]:
+    """Text that only those who may see unit_a's unpublished records should ever be shown."""
+    from tests.applications.conftest import PERSON
+    from tests.interaction.conftest import LETTER
+    from tests.services.conftest import APPLICANT
+
+    p = world.params
+    return [p["draft_title"], p["app_case"], p["case_number"], PERSON["id_number"], PERSON["phone"],
+            APPLICANT["id_number"], APPLICANT["phone"], LETTER["phone"], LETTER["email"], p["dispute_reference"]]  # fmt: skip
 
 
 # --- patterns and URLs -----------------------------------------------------------------------------

@@ -112,3 +112,43 @@ def test_uploads_are_not_served_from_media_without_a_check(sworld: Any, db: Any)
 
     path = Attachment.objects.get(pk=sworld.params["attachment"]).file.name
     assert Client().get(f"/media/{path}").status_code == 404
+
+
+def _readable_by_outsiders() -> list[Any]:
+    cases = []
+    for pattern in CHECKED:
+        row = matrix.MATRIX.get(pattern.key, "")
+        outcomes = dict(zip(ROLES, row.split(), strict=False))
+        for role in ("clerk_b", "window"):
+            if outcomes.get(role) == "ok" and pattern.methods in ((), ("GET",)):
+                cases.append(pytest.param(pattern, role, id=f"{pattern.key} {role}"))
+    return cases
+
+
+@pytest.mark.parametrize(("pattern", "role"), _readable_by_outsiders())
+def test_what_an_outsider_may_open_shows_nothing_private_of_unit_a(
+    sworld: Any, db: Any, pattern: Any, role: str
+) -> None:
+    """Lists, exports, feeds and searches open to another unit's clerk or the township's window
+    staff name none of unit_a's unpublished records nor the personal data in them."""
+    if pattern.methods:
+        client, headers = matrix.api_client_for(sworld, role)
+    else:
+        client, headers = matrix.client_for(sworld, role), {}
+    url = matrix.url_for(pattern, sworld.params) + matrix.query(pattern)
+    response = client.get(url, **headers)
+    if response.status_code != 200:
+        return
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    text = body.decode("utf-8", "replace")
+    leaked = [marker for marker in matrix.private_markers(sworld) if marker in text]
+    assert not leaked, f"GET {url} as {role} shows {leaked}"
+
+
+@pytest.mark.parametrize(("path", "marker"), [("/office/items/", "draft_title"), ("/office/applications/", "app_case"),
+                                              ("/office/services/cases/", "case_number"),
+                                              ("/office/records/disputes/", "dispute_reference")])  # fmt: skip
+def test_the_owner_unit_sees_those_records(sworld: Any, db: Any, path: str, marker: str) -> None:
+    """The control of the test above: the markers are on these pages for unit_a's clerk."""
+    text = matrix.client_for(sworld, "clerk_a").get(path).content.decode()
+    assert sworld.params[marker] in text
