@@ -257,3 +257,15 @@ def test_the_worker_refuses_a_heartbeat_under_a_second(queue):
 
     with pytest.raises(CommandError, match="at least 1 second"):
         call_command("worker", "--heartbeat", "0.5", stdout=StringIO())
+
+
+def test_the_job_list_shows_each_jobs_last_run_and_the_queue(world, queue):
+    call_command("worker", "--once", stdout=StringIO())
+    _push(queue, "tests.core.test_tasks.record_run", n=1)
+    out = StringIO()
+    call_command("worker", "--list", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert len(lines) == len(tasks.JOBS) + 1
+    audit = next(line for line in lines if line.startswith("audit.verify\t"))
+    assert " ok: chain intact\t" in audit
+    assert lines[-1] == "tasks: 1 queued, 0 claimed by 0 registered worker(s)"

@@ -40,8 +40,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         if opts["list"]:
-            for job in tasks.JOBS.values():
-                self.stdout.write(f"{job.name}\tevery {job.every}\t{job.description}")
+            self._list()
             return
         if opts["once"]:
             for name, status in tasks.run_due_jobs(force=opts["force"]):
@@ -71,6 +70,29 @@ class Command(BaseCommand):
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
         self.stdout.write("worker stopped")
+
+    def _list(self) -> None:
+        """Each periodic job with its last run, status and message; the queue's state."""
+        from django.utils import timezone
+
+        from gongkai.core.models import JobRun
+
+        runs = {run.name: run for run in JobRun.objects.filter(name__in=list(tasks.JOBS))}
+        for job in tasks.JOBS.values():
+            run = runs.get(job.name)
+            if run is None or run.last_finished_at is None:
+                last = "never run"
+            else:
+                finished = timezone.localtime(run.last_finished_at).strftime("%Y-%m-%d %H:%M:%S")
+                message = (run.last_message or "").strip().splitlines()
+                last = f"{finished} {run.last_status}" + (f": {message[-1][:100]}" if message else "")
+            self.stdout.write(f"{job.name}\tevery {job.every}\t{last}\t{job.description}")
+        if settings.TASKS_BACKEND == "redis":
+            state = tasks.queue_state()
+            queued = state.pop("queued")
+            self.stdout.write(
+                f"tasks: {queued} queued, {sum(state.values())} claimed by {len(state)} registered worker(s)"
+            )
 
     def _serve_queue(self, stop: threading.Event, heartbeat: float) -> None:
         worker = tasks.TaskWorker(heartbeat_ttl=heartbeat)
