@@ -79,8 +79,8 @@ class GongkaiAPI(NinjaAPI):
     def urls(self) -> Any:
         patterns, app_name, namespace = super().urls
         # Last: a path under /api/v1/ that names no operation (an id that is not a number, say)
-        # is a JSON 404 like any other, not the portal's HTML page.
-        return [*patterns, re_path(r"^.*$", _unknown_path)], app_name, namespace
+        # is a JSON 404 like any other, not the portal's HTML page (newlines included).
+        return [*patterns, re_path(r"^[\s\S]*$", _unknown_path)], app_name, namespace
 
 
 @csrf_exempt  # like every operation: the API authenticates by token, never by cookie

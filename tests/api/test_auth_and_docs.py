@@ -132,6 +132,34 @@ def test_the_openapi_schema_loads(db, client):
     assert any(s.get("scheme") == "bearer" for s in schema["components"]["securitySchemes"].values())
 
 
+def test_the_schema_names_what_the_shared_authentication_and_validation_answer(db, client):
+    schema = client.get("/api/v1/openapi.json").json()
+    assert "Message" in schema["components"]["schemas"]
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            answers = operation["responses"]
+            assert "401" in answers, (method, path)  # a wrong token, on every operation
+            if method == "get":
+                assert {} in operation["security"], path  # reads work without a token
+            else:
+                assert "403" in answers and {} not in operation["security"], (method, path)  # read-only token
+            if operation.get("parameters") or operation.get("requestBody"):
+                assert "422" in answers, (method, path)
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("get", "/api/v1/items/-5"), ("get", "/api/v1/nothing/here"), ("get", "/api/v1/letters/1x%0A"),
+     ("get", "/api/v1/reports/drafts/next"), ("post", "/api/v1/items/-5/publish")],
+)  # fmt: skip
+def test_a_path_naming_no_operation_is_a_json_404(db, method, path):
+    from django.test import Client
+
+    # Writes too, without the CSRF page: the API never reads the session cookie for a write.
+    response = getattr(Client(enforce_csrf_checks=True), method)(path)
+    assert assert_json_error(response, 404) == {"message": "Not found."}
+
+
 def test_the_docs_page_loads_and_uses_no_other_host(db, client):
     response = client.get("/api/v1/docs")
     assert response.status_code == 200
