@@ -45,7 +45,17 @@ limit_request_fields = 100
 preload_app = False
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 proxy_allow_ips = forwarded_allow_ips
+# gunicorn's control socket (a file under the user's home) is not used: systemd and signals manage
+# the server, and the unit's home is read-only.
+control_socket_disable = True
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+
+
+def post_worker_init(worker: object) -> None:
+    """Load jieba's dictionary (about a second) as the worker starts, not on its first search."""
+    from gongkai.search.segment import warm_up
+
+    warm_up()
