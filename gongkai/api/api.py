@@ -70,8 +70,8 @@ class GongkaiAPI(NinjaAPI):
                 else:
                     # A read-only token is refused on every write.
                     answers.setdefault(403, {"description": "Forbidden", "content": message})
-                if operation.get("parameters") or operation.get("requestBody"):
-                    answers.setdefault(422, {"description": "Unprocessable Content", "content": message})
+                # Malformed parameters or body, and text with a NUL character anywhere in the request.
+                answers.setdefault(422, {"description": "Unprocessable Content", "content": message})
                 operation["responses"] = dict(sorted(answers.items(), key=lambda kv: str(kv[0])))
         return schema
 
