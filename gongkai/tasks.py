@@ -189,7 +189,7 @@ class TaskWorker:
     def start(self) -> int:
         """Register, requeue dead workers' tasks and start the heartbeat; return the tasks requeued."""
         self.beat()
-        requeued = requeue_dead_workers(self.redis)
+        requeued = requeue_dead_workers(self.redis, skip=self.id)
         self._thread = threading.Thread(target=self._heartbeat, name="gongkai-heartbeat", daemon=True)
         self._thread.start()
         return requeued
@@ -199,7 +199,7 @@ class TaskWorker:
         while not self._stopping.wait(interval):
             try:
                 self.beat()
-                requeue_dead_workers(self.redis)
+                requeue_dead_workers(self.redis, skip=self.id)
             except Exception:  # Redis away for a moment: try again at the next beat
                 log.exception("task worker heartbeat failed")
 
@@ -255,12 +255,18 @@ def _requeue(client: Any, worker_id: str) -> int:
     return moved
 
 
-def requeue_dead_workers(client: Any = None) -> int:
-    """Give the tasks claimed by workers whose heartbeat expired back to the queue."""
+def requeue_dead_workers(client: Any = None, *, skip: str = "") -> int:
+    """Give the tasks claimed by workers whose heartbeat expired back to the queue.
+
+    ``skip`` is the caller's own id: a worker that stalled past its heartbeat must not
+    take back the task it is running.
+    """
     client = client if client is not None else _redis()
     moved = 0
     for member in client.smembers(WORKERS_KEY):
         worker_id = member.decode() if isinstance(member, bytes) else str(member)
+        if worker_id == skip:
+            continue
         keys = [ALIVE_KEY % worker_id, PROCESSING_KEY % worker_id, QUEUE_KEY, WORKERS_KEY]
         count = int(client.eval(_REQUEUE_IF_DEAD, len(keys), *keys, worker_id))
         if count > 0:

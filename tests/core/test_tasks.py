@@ -203,6 +203,7 @@ def test_an_expired_heartbeat_counts_as_dead(queue):
     gone.beat()  # no heartbeat thread: as if the process had been killed right after the claim
     assert gone.claim(timeout=1) is not None
     time.sleep(1.3)
+    assert tasks.requeue_dead_workers(queue, skip=gone.id) == 0  # never by the stalled worker itself
     assert tasks.requeue_dead_workers(queue) == 1
     assert tasks.queue_state(queue) == {"queued": 1}
 

@@ -15,11 +15,13 @@ import itertools
 import json
 import os
 import queue
+import shutil
 import signal
 import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -237,9 +239,10 @@ def _server_database(tmp: Path) -> tuple[str, Callable[[], None]]:
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: Any, django_db_setup: Any, django_db_blocker: Any) -> Iterator[Stack]:
+def stack(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Stack]:
     client = _redis()
-    tmp = tmp_path_factory.mktemp("durable")
+    # Not under pytest's numbered temporary directories, which other pytest runs rotate away.
+    tmp = Path(tempfile.mkdtemp(prefix="gongkai-durable-"))
     with django_db_blocker.unblock():
         url, remove_database = _server_database(tmp)
     prefix = f"durable-{uuid.uuid4().hex[:10]}"
@@ -270,6 +273,7 @@ def stack(tmp_path_factory: Any, django_db_setup: Any, django_db_blocker: Any) -
             client.delete(*keys)
         with django_db_blocker.unblock():
             remove_database()
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def test_every_acknowledged_submission_is_stored_once_across_a_killed_app_server(stack: Stack) -> None:
@@ -356,7 +360,10 @@ def test_a_killed_import_stores_nothing_and_a_rerun_stores_every_row_once(stack:
     seen = []
     deadline = time.monotonic() + STARTUP_TIMEOUT
     while True:  # the clocks are written: the items are being stored, inside the one transaction
-        line = lines.get(timeout=max(1.0, deadline - time.monotonic()))
+        try:
+            line = lines.get(timeout=max(1.0, deadline - time.monotonic()))
+        except queue.Empty:
+            raise AssertionError(f"the import never reached its clocks: {''.join(seen)}") from None
         assert line is not None, f"the import ended before storing: {''.join(seen)}"
         seen.append(line)
         if line.startswith("clocks:"):
