@@ -37,8 +37,10 @@ def production_env(**extra: str) -> dict[str, str]:
     dropped = ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "GONGKAI_ENV", "DJANGO_ALLOW_ASYNC_UNSAFE",
                "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS")  # fmt: skip
     base = {k: v for k, v in os.environ.items() if k not in dropped}
+    # A deployment shares its cache and counters in Redis (gongkai.W001); nothing here connects to it.
     return {**base, "GONGKAI_ENV": "production", "DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(48),
-            "ALLOWED_HOSTS": HOST, **extra}  # fmt: skip
+            "ALLOWED_HOSTS": HOST, "REDIS_URL": "redis://127.0.0.1:6379/0", "CACHE_KEY_PREFIX": "h_web_check",
+            **extra}  # fmt: skip
 
 
 # --- the headers --------------------------------------------------------------------------------
