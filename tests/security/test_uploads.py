@@ -353,3 +353,26 @@ def test_accepted_files_are_downloads_never_pages_of_the_origin(
         assert "sandbox" in response["Content-Security-Policy"]
         # MEDIA_URL is not served by the application: the stored file is reached only as a download.
         assert client.get(f"/media/{attachment.file.name}").status_code == 404
+
+
+def test_office_downloads_of_case_files_are_attachments_with_nosniff(
+    world: Any, media: Path, login: Any
+) -> None:
+    """An applicant's documents and a service case's materials, opened by staff, stay downloads."""
+    app, _code = app_actions.submit_application(actor=None, organisation=world.unit_a,
+                                                documents=[("说明.txt", "纯文本".encode())], **PERSON)  # fmt: skip
+    services = services_support.make_services(world)
+    case, _code = services_support.actions.submit_case_online(
+        actor=None, item=services.item, applicant_kind="person", applicant_name="李四",
+        id_number="430223199001011234", phone="13907331002", files=[SimpleUploadedFile("材料.png", PNG)],
+    )  # fmt: skip
+    document, material = app.documents.get(), case.material_files.get()
+    for user, path in (
+        (world.reviewer, f"/office/applications/{app.pk}/documents/{document.pk}/"),
+        (services.unit_staff, f"/office/services/cases/{case.pk}/materials/{material.pk}/"),
+    ):
+        response = login(user).get(path)
+        assert response.status_code == 200, path
+        assert response["Content-Disposition"].startswith("attachment;"), path
+        assert response["X-Content-Type-Options"] == "nosniff", path
+        assert response["Content-Type"] in ("text/plain", "image/png"), (path, response["Content-Type"])
