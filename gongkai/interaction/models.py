@@ -198,6 +198,10 @@ class Letter(models.Model):
             models.Index(fields=["lead_unit", "status"]),
             models.Index(fields=["channel", "received_on"]),
             models.Index(fields=["published", "replied_on"]),
+            # The back-office queue's orders: newest first (all letters, one status), last replied.
+            models.Index(fields=["-received_at", "-id"], name="letter_received_order_idx"),
+            models.Index(fields=["status", "-received_at", "-id"], name="letter_status_received_idx"),
+            models.Index(fields=["status", "-replied_on", "-id"], name="letter_status_replied_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

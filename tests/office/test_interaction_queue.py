@@ -108,4 +108,6 @@ def test_the_list_takes_the_same_number_of_queries_for_5_or_25_rows(world, as_, 
     assert Letter.objects.count() == 25
     for url in urls:
         assert queries(client, url) == small[url], url
-    assert small["/office/interaction/"] <= 14  # session, user and scope included
+    # Session, user and scope included, and the letters the user's units assist (named by id so the
+    # visibility filter stays indexable; tests/interaction/test_list_performance.py).
+    assert small["/office/interaction/"] <= 15
