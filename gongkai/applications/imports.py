@@ -85,7 +85,7 @@ from gongkai.orgs.codes import normalise_code
 from gongkai.orgs.models import Organisation
 from gongkai.workdays.calendar import get_calendar
 from gongkai.workdays.engine import compute_due
-from gongkai.workdays.models import Clock
+from gongkai.workdays.models import Clock, ClockExtension
 
 # --- the table ----------------------------------------------------------------------------------
 
@@ -141,6 +141,7 @@ DEFAULT_CORRECTION_ITEMS = "申请内容不明确，请予更改、补充（历�
 DEFAULT_CORRECTION_PERIOD = 15
 DEFAULT_CORRECTION_TEXT = "申请人已提交补正材料（历史数据）。"
 DEFAULT_EXTENSION_REASON = "需要延长答复期限（历史数据，原延期理由未录入）。"
+EXTENSION_REASON_MAX = ClockExtension._meta.get_field("reason").max_length
 DEFAULT_RECEIPT = "（历史数据）"
 DEFAULT_FEE_INSTRUCTIONS = "（历史数据）"
 
@@ -426,6 +427,10 @@ def parse_application_rows(data: bytes, filename: str = "", *, actor: Any) -> Pa
             else:
                 seen_numbers[case_number] = number
 
+        extension_reason = text("extension_reason")
+        if len(extension_reason) > EXTENSION_REASON_MAX:  # PostgreSQL would refuse it (a 500, not a reason)
+            bad("extension_reason", _("At most %(n)s characters.") % {"n": EXTENSION_REASON_MAX})
+
         row = ApplicationRow(
             row=number, organisation=org, channel=channel, submitted_on=submitted_on, received_on=received_on,
             rules=rules, fields=fields, case_number=case_number,
@@ -434,7 +439,7 @@ def parse_application_rows(data: bytes, filename: str = "", *, actor: Any) -> Pa
             correction_period_days=whole("correction_period_days", 1, 60) or DEFAULT_CORRECTION_PERIOD,
             corrected_on=day("corrected_on"), extension_days=whole("extension_days", 1, 60),
             extension_on=day("extension_on"), extension_approved_by=user("extension_approved_by"),
-            extension_reason=text("extension_reason") or DEFAULT_EXTENSION_REASON,
+            extension_reason=extension_reason or DEFAULT_EXTENSION_REASON,
             fee_amount=_amount(text("fee_amount"), bad), fee_pages=whole("fee_pages", 0, 1_000_000),
             fee_issued_on=day("fee_issued_on"), paid_on=day("paid_on"), fee_receipt=text("fee_receipt")[:60],
             outcome=choice("outcome"), reply_type=choice("reply_type"), legal_basis=text("legal_basis"),

@@ -165,7 +165,12 @@ REGRESSIONS = {
     "services": [("收费标准", "1e308")],  # decimal.InvalidOperation from quantize
     "cases": [("收费金额", "1e308"), ("收费数量", "1e308")],  # the same
     # OverflowError from int(Decimal("inf")); int(Decimal("1e999999999")) never returns
-    "applications": [("延期工作日", "inf"), ("收费页数", "-Infinity"), ("延期工作日", "1e999999999")],
+    "applications": [
+        ("延期工作日", "inf"),
+        ("收费页数", "-Infinity"),
+        ("延期工作日", "1e999999999"),
+        ("延期理由", "9" * 5000),
+    ],  # DataError on PostgreSQL: longer than the column
 }
 
 
