@@ -23,6 +23,8 @@ ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
 )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# The reverse proxies (nginx) whose X-Forwarded-For names the client (see gongkai/core/proxy.py).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
 
 if PRODUCTION:
     problems = []
@@ -66,6 +68,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "gongkai.core.proxy.ProxyAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "gongkai.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
