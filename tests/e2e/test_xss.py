@@ -122,7 +122,7 @@ def _public_paths(r: Records) -> list[tuple[str, str | None]]:
         (f"/items/{r.item.pk}/", title),
         (f"/items/{r.news.pk}/", xss_text("news title")),
         ("/news/", xss_text("news title")),
-        (f"/units/{w.unit_a.pk}/", None),
+        (f"/units/{w.unit_a.pk}/", xss_text("org name")),
         (f"/units/{w.unit_a.pk}/guide/", xss_text("org address")),
         ("/search/?q=item+title", title),
         ("/search/?q=" + "%3Cscript%3Ewindow.__xss%3D1%3C%2Fscript%3E", None),

@@ -94,8 +94,8 @@ def build_records(world: Any, text: Text, person: dict[str, str]) -> Records:
     r.services = services_support.make_services(world)
 
     # Organisation contacts (the guide shows them).
-    update_organisation(actor=world.root, organisation=world.unit_a, short_name=text("org short")[:60],
-                        office_name=text("org office"), address=text("org address"),
+    update_organisation(actor=world.root, organisation=world.unit_a, name=text("org name")[:200],
+                        short_name=text("org short")[:60], office_name=text("org office"), address=text("org address"),
                         office_hours=text("org hours"), phone=text("org phone")[:60], fax=text("org fax")[:60])  # fmt: skip
 
     # A disclosure item with its metadata, body, keywords, 文号 and an attachment; a news article.
