@@ -152,3 +152,38 @@ def test_the_owner_unit_sees_those_records(sworld: Any, db: Any, path: str, mark
     """The control of the test above: the markers are on these pages for unit_a's clerk."""
     text = matrix.client_for(sworld, "clerk_a").get(path).content.decode()
     assert sworld.params[marker] in text
+
+
+API_WRITES = [p for p in CHECKED if p.methods and p.methods[0] != "GET"]
+
+
+def _api_body_cases() -> list[Any]:
+    cases = []
+    for pattern in API_WRITES:
+        row = matrix.API_BODY_MATRIX.get(pattern.key)
+        for i, role in enumerate(matrix.API_ROLES):
+            expected = row.split()[i] if row else "missing"
+            bug = matrix.API_KNOWN_BUGS.get((pattern.key, role))
+            marks = [pytest.mark.xfail(strict=True, reason=bug)] if bug else []
+            cases.append(pytest.param(pattern, role, expected, id=f"{pattern.key} {role}", marks=marks))
+    return cases
+
+
+def test_every_api_write_has_an_entry_with_a_body() -> None:
+    missing = [p.key for p in API_WRITES if p.key not in matrix.API_BODY_MATRIX]
+    assert not missing, missing
+
+
+@pytest.mark.parametrize(("pattern", "role", "expected"), _api_body_cases())
+def test_api_write_with_a_valid_body(sworld: Any, db: Any, pattern: Any, role: str, expected: str) -> None:
+    import json
+
+    client, headers = matrix.api_client_for(sworld, role)
+    url = matrix.url_for(pattern, sworld.params)
+    events = AuditEvent.objects.count()
+    body = json.dumps(matrix.api_body(pattern))
+    response = getattr(client, pattern.methods[0].lower())(url, body, content_type="application/json", **headers)
+    outcome = matrix.outcome(pattern, response)
+    assert outcome == expected, f"{pattern.key} as {role}: {response.status_code} {response.content[:200]!r}"
+    if outcome != "ok":
+        assert AuditEvent.objects.count() == events, "a refused request changed something"
