@@ -196,6 +196,10 @@ class Application(models.Model):
             models.Index(fields=["organisation", "replied_on"]),
             models.Index(fields=["assigned_unit", "status"]),
             models.Index(fields=["applicant_key", "organisation", "received_on"]),
+            # The back-office queue's orders: newest first (all, one status), last replied.
+            models.Index(fields=["-submitted_at", "-id"], name="application_submitted_idx"),
+            models.Index(fields=["status", "-submitted_at", "-id"], name="application_status_sub_idx"),
+            models.Index(fields=["status", "-replied_on", "-id"], name="application_status_rep_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

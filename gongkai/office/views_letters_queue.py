@@ -18,7 +18,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
@@ -45,7 +44,7 @@ from gongkai.interaction.policies import UNIT_ROLES, ChannelPolicy, LetterPolicy
 from gongkai.office import forms_interaction as forms
 from gongkai.office.shown_once import CodeShownOnce
 from gongkai.office.views import run_form, staff_required
-from gongkai.office.views_applications import Due
+from gongkai.office.views_applications import CountedPaginator, Due
 from gongkai.orgs.models import Organisation, OrgKind, Role
 from gongkai.orgs.scope import scope_ids
 from gongkai.workdays.calendar import get_calendar
@@ -173,18 +172,6 @@ def _apply_filters(qs: QuerySet, f: dict[str, Any]) -> QuerySet:
     if f.get("date_to"):
         qs = qs.filter(received_on__lte=f["date_to"])
     return qs
-
-
-class CountedPaginator(Paginator):
-    """A paginator told its count (already computed with the queue tabs) instead of counting again."""
-
-    def __init__(self, object_list: Any, per_page: int, count: int) -> None:
-        super().__init__(object_list, per_page)
-        self._known_count = count
-
-    @cached_property
-    def count(self) -> int:
-        return self._known_count
 
 
 def queue_counts(filtered: QuerySet, today: date, cal: Any) -> dict[str, int]:
