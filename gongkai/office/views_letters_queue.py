@@ -191,18 +191,31 @@ def queue_counts(filtered: QuerySet, today: date, cal: Any) -> dict[str, int]:
     return {q.value: counts[f"n_{q.value}"] or 0 for q in QUEUES}
 
 
+def channel_options(user: Any, visible: QuerySet) -> list[Channel]:
+    """Channels holding at least one of the ``visible`` letters (the filter's choices).
+
+    Per channel, one index probe for one visible letter rather than a pass over them all. A letter
+    stays inside its government (lead and assisting units are its units: ``assign_letter``), so
+    only the channels of governments at or above the user's units are probed, not every channel of
+    the province.
+    """
+    qs = Channel.objects.select_related("organisation")
+    if not user.is_superuser:
+        ids = scope_ids(user, UNIT_ROLES) | scope_ids(user, (Role.SUPERVISOR,))  # the policy's, cached
+        if not ids:
+            return []
+        below = Organisation.objects.filter(pk__in=ids, path__startswith=OuterRef("organisation__path"))
+        qs = qs.filter(Exists(below))
+    return list(qs.filter(Exists(visible.filter(organisation_id=OuterRef("organisation_id")))))
+
+
 @staff_required
 @require_safe
 def letter_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     # One filter, computed once, reused by the channel options, the tab counts and the page.
     visible = office_letters(user)
-    # Per channel, does one visible letter exist: an index probe each, not a pass over every letter.
-    channels = list(
-        Channel.objects.filter(
-            Exists(visible.filter(organisation_id=OuterRef("organisation_id")))
-        ).select_related("organisation")
-    )
+    channels = channel_options(user, visible)
     categories = list(Category.objects.all())
     form = forms.LetterFilterForm(
         request.GET or None,

@@ -16,8 +16,9 @@ from django.test.utils import CaptureQueriesContext
 
 from gongkai.core.policies import Predicate, platform_admin
 from gongkai.interaction import actions, policies
-from gongkai.interaction.models import Letter
+from gongkai.interaction.models import Channel, Letter
 from gongkai.interaction.policies import LetterPolicy, lead_unit, office, published, supervisor
+from gongkai.office.views_letters_queue import channel_options, office_letters
 from gongkai.orgs.models import Role
 from gongkai.orgs.scope import scope_ids
 from tests import factories
@@ -191,3 +192,25 @@ def test_the_list_takes_the_same_number_of_queries_for_a_unit_however_many_lette
                 page = client.get(url).content.decode()
             if url == urls[0]:
                 assert page.count('<th scope="row"><a href="/office/interaction/') == 8
+
+
+def test_the_channel_filter_offers_the_channels_of_governments_whose_letters_the_user_sees(letters, people):
+    county = {"县长信箱", "县政府热线", "市长热线转办"}
+    expected = {
+        "lead unit's clerk": county,
+        "assisting unit's clerk": county,
+        "another unit's clerk": set(),
+        "reviewer": county,
+        "supervisor": county,
+        "another county's administrator": {"茶陵县热线"},
+        "platform administrator": county | {"茶陵县热线"},
+    }
+    for who, names in expected.items():
+        user = people[who]
+        visible = office_letters(user)
+        offered = {c.name for c in channel_options(user, visible)}
+        # The same as asking of every channel whether its government holds a letter the user sees.
+        one_by_one = {
+            c.name for c in Channel.objects.all() if visible.filter(organisation=c.organisation).exists()
+        }
+        assert offered == one_by_one == names, who
