@@ -292,11 +292,16 @@ def _create(
 def _documents(
     actor: Any, app: Application, kind: str, files: list[tuple[str, bytes]] | None
 ) -> list[Document]:
-    return [_store_document(actor, app, kind, name, data) for name, data in (files or [])]
+    # Every file is checked before any is stored: a refused third file must not leave the first two
+    # in storage after the transaction rolls back.
+    checked = [(name, data, check_upload(data, name)) for name, data in (files or [])]
+    return [_store_document(actor, app, kind, name, data, verdict) for name, data, verdict in checked]
 
 
-def _store_document(actor: Any, app: Application, kind: str, name: str, data: bytes) -> Document:
-    sniffed, digest = check_upload(data, name)
+def _store_document(
+    actor: Any, app: Application, kind: str, name: str, data: bytes, verdict: tuple | None = None
+) -> Document:
+    sniffed, digest = verdict or check_upload(data, name)
     clean = (name or "file").replace("/", "_").replace("\\", "_").strip()[:150] or "file"
     stem = clean.rsplit(".", 1)[0] if "." in clean else clean
     doc = Document(application=app, kind=kind, filename=f"{stem}.{sniffed.extension}",

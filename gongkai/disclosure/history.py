@@ -26,10 +26,14 @@ def attach_many(*, actor: Any, files: list[tuple[DisclosureItem, str, bytes]]) -
     """Attach many files; identical contents are stored once (content-addressed by SHA-256)."""
     stored: dict[str, str] = {}
     attachments = []
+    # Every file is allowed and checked before any is stored: a refused file must not leave the
+    # earlier ones in storage after the transaction rolls back.
+    checked = []
     for item, name, data in files:
         if not policy.can(actor, "edit", item):
             raise PermissionDenied("not allowed to edit one of the items")
-        sniffed, digest = check_upload(data, name)
+        checked.append((item, name, data, check_upload(data, name)))
+    for item, name, data, (sniffed, digest) in checked:
         if digest not in stored:
             path = f"items/sha256/{digest[:2]}/{digest}.{sniffed.extension}"
             stored[digest] = (

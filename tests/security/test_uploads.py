@@ -376,3 +376,22 @@ def test_office_downloads_of_case_files_are_attachments_with_nosniff(
         assert response["Content-Disposition"].startswith("attachment;"), path
         assert response["X-Content-Type-Options"] == "nosniff", path
         assert response["Content-Type"] in ("text/plain", "image/png"), (path, response["Content-Type"])
+
+
+@pytest.mark.django_db
+def test_a_refused_file_leaves_no_earlier_file_of_the_same_upload_in_storage(world, settings, tmp_path):
+    """Every file is checked before any is stored: the rollback cannot take files back."""
+    from gongkai.disclosure import history
+
+    settings.MEDIA_ROOT = tmp_path
+    good = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    item = item_actions.create_item(actor=world.clerk_a, organisation=world.unit_a, title="附件",
+                                    formed_on=date(2025, 9, 1))  # fmt: skip
+    with pytest.raises(ActionError):
+        history.attach_many(actor=world.clerk_a, files=[(item, "a.pdf", good), (item, "b.pdf", b"MZ\x90\x00" * 20)])
+    with pytest.raises(ActionError):
+        app_actions.submit_application(
+            actor=None, organisation=world.unit_a, documents=[("a.pdf", good), ("b.exe", b"\x7fELF\x02\x01")],
+            **PERSON,
+        )
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
