@@ -346,6 +346,8 @@ def url_for(pattern: Pattern, params: dict[str, Any]) -> str:
             return str(params[PARAM[name]])
         return FIXED[name]
 
+    if "^" in route:  # a regular expression: the API's catch-all for paths naming no operation
+        return "/" + route[: route.index("^")] + "no-such-operation/1"
     url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: value(m.group(1)), route)
     return "/" + url
 
@@ -1004,7 +1006,7 @@ MATRIX: dict[str, str] = {
         "401       401       422       422       422       422       422       422",
     "api/v1/":
         "404       404       404       404       404       404       404       404",
-    "api/v1/^.*$":
+    "api/v1/^[\\s\\S]*$":
         "404       404       404       404       404       404       404       404",
     "":
         "ok        ok        ok        ok        ok        ok        ok        ok",
