@@ -715,7 +715,8 @@ def extend_application(
         clocks.extend_clock(actor=actor, clock=app.clock, days=days, approved_by=approved_by, approved_on=on,
                             reason=reason)  # fmt: skip
     except ActionError as exc:  # the clock's refusals are about the days or the reason asked for
-        raise ActionError({"reason" if not reason.strip() else "days": exc.messages}) from exc
+        about_reason = not reason.strip() or len(reason) > clocks.REASON_MAX
+        raise ActionError({"reason" if about_reason else "days": exc.messages}) from exc
     app.clock.refresh_from_db()
     record(actor=actor, verb="applications.extend", obj=app,
            after={"days": days, "approved_by": approved_by.pk, "due_date": app.clock.due_date}, reason=reason)  # fmt: skip

@@ -34,6 +34,9 @@ from gongkai.workdays.models import (
 DEFAULT_WARNING_SHARE = Decimal("0.8")
 
 
+# ClockExtension.reason's length.
+REASON_MAX = 300
+
 def today() -> date:
     return timezone.localdate()
 
@@ -246,6 +249,8 @@ def extend_clock(
         raise ActionError(_("An extension must be at least one working day."))
     if not reason.strip():
         raise ActionError(_("Give the reason for the extension."))
+    if len(reason) > REASON_MAX:
+        raise ActionError(_("At most %(n)s characters.") % {"n": REASON_MAX})
     already = clock.extension_days
     if clock.extension_limit_days is not None and already + days > clock.extension_limit_days:
         raise ActionError(

@@ -228,3 +228,13 @@ def test_stored_due_dates_agree_with_the_engine_and_pauses_only_delay(
     resume_clock(actor=None, clock=clock, on=p_start + timedelta(days=pause_len))
     clock.refresh_from_db()
     assert clock.due_date >= plain_due
+
+
+def test_an_extension_reason_longer_than_the_column_is_refused_not_a_database_error(world):
+    from gongkai.workdays.clock import REASON_MAX
+
+    clock = _clock(world)
+    with pytest.raises(ActionError):
+        extend_clock(actor=world.reviewer, clock=clock, days=5, approved_by=world.county_admin,
+                     approved_on=date(2025, 10, 20), reason="理" * (REASON_MAX + 1))  # fmt: skip
+    assert not clock.extensions.exists()
