@@ -148,6 +148,29 @@ def month_tokens(first: int, last: int) -> list[str]:
     return [f"#m{m // 12:04d}{m % 12 + 1:02d}" for m in range(first, last + 1)]
 
 
+def year_token(day: date | None) -> str:
+    """The lexeme of a document's year of publication (``#y2024``), on PostgreSQL only."""
+    return f"#y{day.year:04d}" if day else "#y0000"
+
+
+def period_tokens(first: int, last: int, years_before: int) -> list[str]:
+    """Months ``first`` to ``last`` as few lexemes as possible: a year lexeme for every whole
+    year before ``years_before``, month lexemes for the other months. GIN checks each lexeme of
+    an OR against every candidate, so two dozen month lexemes cost more than the year lexemes
+    they add up to. (The current year keeps its months: documents indexed by the previous
+    release during an upgrade have no year lexeme.)"""
+    out = []
+    month = first
+    while month <= last:
+        if month % 12 == 0 and month + 11 <= last and month // 12 < years_before:
+            out.append(f"#y{month // 12:04d}")
+            month += 12
+        else:
+            out.append(f"#m{month // 12:04d}{month % 12 + 1:02d}")
+            month += 1
+    return out
+
+
 def tsquery_text(terms: Sequence[Term], facets: Sequence[str], months: Sequence[str] = ()) -> str:
     """A tsquery in its text form (cast with ``::tsquery``, never re-parsed by a text-search config).
 

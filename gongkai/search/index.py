@@ -111,7 +111,7 @@ def build_document(
     # Both: the title's and the summary fields' tokens, which relevance scores (see ``rank``).
     doc.title_tokens, doc.meta_tokens = " ".join(title), " ".join(meta)
     if vendor == "postgresql":
-        months = [fts.month_token(item.published_on)]
+        months = [fts.month_token(item.published_on), fts.year_token(item.published_on)]
         doc.vector = fts.tsvector_literal([(title, "A"), (meta, "B"), (body, "C")], facets + months)
     else:
         doc.body_tokens = " ".join(body)

@@ -39,6 +39,7 @@ from datetime import date
 from typing import Any
 
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -358,6 +359,7 @@ def _search_postgresql(terms: list[Term], facets: list[str], query: SearchQuery,
     top = _month(last) if last else None  # the newest month not read yet
     bottom = _month(first) if first else None
 
+    this_year = timezone.localdate().year
     found: list[int] = []  # newest first
     tokens: list[tuple[int, str, str]] = []  # when ranked: (sort key, title tokens, meta tokens) of ``found``
     counted = 0  # matches counted beyond ``found``
@@ -384,14 +386,14 @@ def _search_postgresql(terms: list[Term], facets: list[str], query: SearchQuery,
                     span = min(4 * months_read, math.ceil(1.25 * wanted / rate) if rate else 4 * months_read)
             older_than = None
             if span is not None and top - span + 1 > bottom:
-                months = fts.month_tokens(top - span + 1, top)
+                months = fts.period_tokens(top - span + 1, top, this_year)
                 top -= span
                 months_read += span
                 rest = False
             elif top is not None and bottom is not None and (dates or top - bottom < 24):
                 # The rest at once, by its months: a date filter leaves the undated out, and the
                 # index then reads those months, not every match of a common word to drop most.
-                months = fts.month_tokens(bottom, top) + ([] if dates else [fts.month_token(None)])
+                months = fts.period_tokens(bottom, top, this_year) + ([] if dates else [fts.month_token(None)])
                 rest = True
                 if not months:
                     break

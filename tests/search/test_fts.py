@@ -74,3 +74,18 @@ def test_words_that_look_like_filters_are_only_text(world, make_item, find) -> N
     # The plain item is filed under genre notice (#g<id>), but it does not contain the text g<id>.
     assert find(f"g{notice.pk}") == ([tricky.pk] if notice.pk == 4 else [])
     assert find("#all") == [tricky.pk] and find("all") == [tricky.pk]
+
+
+def test_whole_past_years_are_one_lexeme_and_the_rest_months() -> None:
+    # 2022-11 … 2025-02: 2023 and 2024 whole; 2025 is the current year, so its months stay.
+    tokens = fts.period_tokens(2022 * 12 + 10, 2025 * 12 + 1, years_before=2025)
+    assert tokens == ["#m202211", "#m202212", "#y2023", "#y2024", "#m202501", "#m202502"]
+    # The current year keeps its months even when the slice holds all of it.
+    assert fts.period_tokens(2025 * 12, 2025 * 12 + 11, years_before=2025) == fts.month_tokens(2025 * 12, 2025 * 12 + 11)
+    assert fts.period_tokens(2024 * 12, 2024 * 12 + 11, years_before=2025) == ["#y2024"]
+    assert fts.period_tokens(5, 4, years_before=2025) == []
+
+
+def test_a_dated_document_carries_its_month_and_its_year() -> None:
+    assert (fts.month_token(date(2023, 4, 9)), fts.year_token(date(2023, 4, 9))) == ("#m202304", "#y2023")
+    assert (fts.month_token(None), fts.year_token(None)) == ("#m000000", "#y0000")

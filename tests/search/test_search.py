@@ -438,3 +438,19 @@ def test_a_longer_word_matches_where_its_characters_follow_each_other(world, mak
     assert [h.item.pk for h in page.hits] == [real.pk] and apart.pk
     # PostgreSQL counts the items holding the bigrams and leaves the impostor off the page.
     assert page.total == (2 if connection.vendor == "postgresql" else 1)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="year lexemes are PostgreSQL's")
+def test_postgresql_asks_for_whole_past_years_by_their_year_lexeme(world, make_item, monkeypatch):
+    from django.test.utils import CaptureQueriesContext
+
+    from gongkai.search import query as search_query
+
+    monkeypatch.setattr(search_query, "PG_READ_AT_ONCE", 0)  # slices all the way down
+    items = [make_item(f"预算公告{n}", published_on=date(2016 + n // 12, n % 12 + 1, 10)) for n in range(96)]
+    with CaptureQueriesContext(connection) as queries:
+        page = run(world, "预算", sort="date", per_page=4, page=20)
+    assert [h.item.pk for h in page.hits] == [i.pk for i in reversed(items)][76:80]
+    assert (page.total, page.total_exact) == (96, True)
+    asked = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "#y2021" in asked and "#m2021" not in asked  # a slice of whole years, by year
