@@ -1,9 +1,18 @@
-from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.urls import include, path, reverse
 
 from gongkai.api.api import api
 from gongkai.core import views as core_views
+
+
+def _admin_login(request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+    """Administrators sign in through the office's login, which throttles failed attempts."""
+    return redirect_to_login(request.GET.get("next") or reverse("admin:index"), reverse("office:login"))
+
+
+admin.site.login = _admin_login  # type: ignore[method-assign]
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -14,8 +23,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("gongkai.portal.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files are never served from MEDIA_URL, not even in development: every download goes
+# through a view that checks who may read it (portal/downloads.py and the case views).

@@ -399,7 +399,7 @@ def _receive(actor: Any, app: Application, on: date, *, confirmed_on: date | Non
         app,
         N_("Application received"),
         N_("Your application %(case)s was received on %(on)s. The reply is due by %(due)s."),
-        {"case": app.case_number, "on": on.isoformat(), "due": app.clock.due_date.isoformat()},
+        {"case": app.case_number, "on": on.isoformat(), "due": _due(app)},
     )
 
 
@@ -427,10 +427,21 @@ def _check_date(app: Application, on: date, field: str = "on") -> None:
         raise ActionError({field: _("The date cannot be before the application was received.")})
 
 
+class _Untranslated(str):
+    """A message id given as a parameter of a notice, translated with the notice."""
+
+
+def _due(app: Application) -> str:
+    """The reply's due date for a notice, or what stands for it while the clock is paused."""
+    due = app.clock.due_date
+    return due.isoformat() if due else _Untranslated(N_("a date set once the paused period ends"))
+
+
 def _notify(app: Application, subject: str, body: str, params: dict[str, Any] | None = None) -> None:
     """Tell the applicant, in the platform's language (not the language the staff member browses in)."""
     with translation.override(settings.LANGUAGE_CODE):
         subject_text = _(subject)
+        params = {k: (_(v) if isinstance(v, _Untranslated) else v) for k, v in (params or {}).items()}
         body_text = _(body) % params if params else _(body)
     notify(
         obj=app,
@@ -602,7 +613,7 @@ def submit_correction(
         app,
         N_("Correction received"),
         N_("Your correction was received on %(on)s. The reply is now due by %(due)s."),
-        {"on": on.isoformat(), "due": app.clock.due_date.isoformat()},
+        {"on": on.isoformat(), "due": _due(app)},
     )
     return app
 
@@ -725,7 +736,7 @@ def extend_application(
         app,
         N_("Reply period extended"),
         N_("The reply period was extended by %(days)s working days; the reply is due by %(due)s."),
-        {"days": days, "due": app.clock.due_date.isoformat()},
+        {"days": days, "due": _due(app)},
     )
     return app
 

@@ -112,7 +112,6 @@ def test_an_api_write_with_a_session_and_a_valid_csrf_token_still_needs_a_token(
 # --- login throttling: the office and portal logins are covered in tests/accounts and tests/portal ---
 
 
-@pytest.mark.xfail(strict=True, reason="/admin/login/ authenticates without gongkai.accounts.throttle")
 def test_the_admin_login_locks_like_the_office_login(sworld: Any, db: Any, settings: Any) -> None:
     from tests.factories import PASSWORD
 
