@@ -11,7 +11,7 @@ the body scores 0 and those follow, newest first; ties are newest first too.
 Why not the databases' own functions: FTS5's ``bm25()`` first counts, for
 every term, the documents containing it in the whole index (its IDF), and
 ``ts_rank`` reads each match's whole tsvector; both grow with the catalogue
-(tens of milliseconds per term at a million items), while scoring 2,000 short
+(tens of milliseconds per term at a million items), while scoring 1,000 short
 token strings here costs a few milliseconds whatever the catalogue's size.
 
 The strings scored are the index tokens of each field (``segment``), space
