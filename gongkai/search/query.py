@@ -374,7 +374,8 @@ def _search_postgresql(terms: list[Term], facets: list[str], query: SearchQuery,
             if top is None or bottom is None or top < bottom:
                 span = None
             elif not months_read:
-                span = 2  # the newest month may have only begun
+                # The newest month alone once half of it has passed; two while it has only begun.
+                span = 1 if last.day >= 15 else 2
             else:
                 rate = (len(found) + counted) / months_read
                 left = top - bottom + 1
