@@ -25,6 +25,7 @@ from django.apps import apps
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import translation
 
 from gongkai.applications import actions as application_actions
 from gongkai.audit.log import verify
@@ -42,6 +43,13 @@ committed = pytest.mark.django_db(transaction=True)
 
 ROOT = Path(__file__).resolve().parents[2]
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n" + os.urandom(64).hex().encode()
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Any:
+    """The messages are matched in English (the default language is Chinese)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
