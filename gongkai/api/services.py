@@ -39,7 +39,7 @@ from gongkai.api.schemas_services import (
     ServiceItemPage,
     ServiceItemPatch,
 )
-from gongkai.core.actions import ActionError
+from gongkai.core.actions import ActionError, authorize
 from gongkai.orgs.models import Organisation
 from gongkai.orgs.policies import OrganisationPolicy
 from gongkai.services import actions
@@ -199,6 +199,8 @@ def update_item(request: HttpRequest, item_id: int, payload: ServiceItemPatch) -
     item = items_policy.get(actor, "view", pk=item_id)
     data = payload.dict(exclude_unset=True)
     published = data.pop("published", None)
+    # Even an empty change is a change: who may not make one is told so, not shown the item as saved.
+    authorize(actor, "publish" if published is not None and not data else "change", item)
     if "window_id" in data:
         data["window"] = _window(actor, data.pop("window_id"))
     if data:

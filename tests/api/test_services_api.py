@@ -113,6 +113,8 @@ def test_outsiders_cannot_write_items(api: Any, svc: Svc, token: Any) -> None:
     )
     assert api.post("/services/items", payload).status_code == 401
     assert api.post("/services/items", payload, token=token("other_admin", "write")).status_code == 403
+    # An empty change is refused as well, not answered as if it had been saved.
+    assert api.patch(f"/services/items/{svc.item.pk}", {}, token=token("clerk_b", "write")).status_code == 403
     assert not ServiceItem.objects.filter(code="CZ-303").exists()
     assert ServiceItem.objects.get(pk=svc.item.pk).name == ITEM["name"]
 

@@ -945,7 +945,7 @@ MATRIX: dict[str, str] = {
     "GET api/v1/services/items/<int:item_id>":
         "ok        ok        ok        ok        ok        ok        ok        ok",
     "PATCH api/v1/services/items/<int:item_id>":
-        "401       401       ok        ok        ok        ok        ok        ok",
+        "401       401       403       ok        ok        403       403       ok",
     "GET api/v1/services/cases":
         "401       403       ok        ok        ok        ok        ok        ok",
     "POST api/v1/services/cases":
