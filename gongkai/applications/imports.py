@@ -84,8 +84,9 @@ from gongkai.notifications.send import topic_of
 from gongkai.orgs.codes import normalise_code
 from gongkai.orgs.models import Organisation
 from gongkai.workdays.calendar import get_calendar
+from gongkai.workdays.clock import REASON_MAX as clock_reason_max
 from gongkai.workdays.engine import compute_due
-from gongkai.workdays.models import Clock, ClockExtension
+from gongkai.workdays.models import Clock
 
 # --- the table ----------------------------------------------------------------------------------
 
@@ -141,7 +142,7 @@ DEFAULT_CORRECTION_ITEMS = "申请内容不明确，请予更改、补充（历�
 DEFAULT_CORRECTION_PERIOD = 15
 DEFAULT_CORRECTION_TEXT = "申请人已提交补正材料（历史数据）。"
 DEFAULT_EXTENSION_REASON = "需要延长答复期限（历史数据，原延期理由未录入）。"
-EXTENSION_REASON_MAX = ClockExtension._meta.get_field("reason").max_length
+EXTENSION_REASON_MAX = clock_reason_max
 DEFAULT_RECEIPT = "（历史数据）"
 DEFAULT_FEE_INSTRUCTIONS = "（历史数据）"
 

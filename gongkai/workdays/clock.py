@@ -34,8 +34,8 @@ from gongkai.workdays.models import (
 DEFAULT_WARNING_SHARE = Decimal("0.8")
 
 
-# ClockExtension.reason's length.
-REASON_MAX = 300
+# The longest extension reason: its column's length (a longer one is a database error on PostgreSQL).
+REASON_MAX: int = ClockExtension._meta.get_field("reason").max_length
 
 def today() -> date:
     return timezone.localdate()
