@@ -7,11 +7,11 @@ only then are the matches wrapped in ``<mark>``.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections.abc import Sequence
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from gongkai.search.segment import _HAN, Term
@@ -24,13 +24,18 @@ _SPACES = re.compile(r"\s+")
 
 _table: dict[int, str] | None = None
 _complex: re.Pattern[str] | None = None
+_changed: re.Pattern[str] | None = None
+_WORD = re.compile(r"\w")
 
 
-def _tables() -> tuple[dict[int, str], re.Pattern[str]]:
+def _tables() -> tuple[dict[int, str], re.Pattern[str], re.Pattern[str]]:
     """Built once: a one-for-one translation giving each character its normalised form (NFKC, lower
-    case), and the few characters whose form is longer and holds a letter or digit (①, ﬁ …)."""
-    global _table, _complex
-    if _table is None or _complex is None:
+    case); the few characters whose form is longer and holds a letter or digit (①, ﬁ …); and the
+    characters the translation changes that are, or become, part of a word (Ａ, Ｂ, 豈 …). Terms
+    are words, so a text without the last two is matched as it is: only punctuation (，（）) would
+    change, into other punctuation."""
+    global _table, _complex, _changed
+    if _table is None or _complex is None or _changed is None:
         table: dict[int, str] = {}
         longer: list[str] = []
         for code in range(0x80, 0x10000):
@@ -49,15 +54,19 @@ def _tables() -> tuple[dict[int, str], re.Pattern[str]]:
         for code in range(ord("A"), ord("Z") + 1):
             table[code] = chr(code).lower()
         _complex = re.compile("[" + "".join(re.escape(c) for c in longer) + "]|[\U00010000-\U0010ffff]")
+        wordy = (chr(k) for k, v in table.items() if _WORD.match(chr(k)) or _WORD.match(v))
+        _changed = re.compile("[" + "".join(re.escape(c) for c in wordy) + "]")
         _table = table
-    return _table, _complex
+    return _table, _complex, _changed
 
 
 def _normalised(text: str) -> tuple[str, Sequence[int]]:
     """The normalised text and, for each of its characters, the index of the original character."""
-    table, complex_chars = _tables()
+    table, complex_chars, changed = _tables()
     if not complex_chars.search(text):
-        return text.translate(table), range(len(text))  # the usual case: one character for one
+        if not changed.search(text):
+            return text, range(len(text))  # the usual case: nothing a term could match changes
+        return text.translate(table), range(len(text))  # one character for one
     out: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(text):
@@ -106,10 +115,10 @@ def _render(text: str, spans: Sequence[tuple[int, int]], lo: int = 0, hi: int | 
         if e <= lo or s >= hi:
             continue
         s, e = max(s, lo), min(e, hi)
-        parts.append(escape(text[pos:s]))
-        parts.append(f"<mark>{escape(text[s:e])}</mark>")
+        parts.append(html.escape(text[pos:s]))
+        parts.append(f"<mark>{html.escape(text[s:e])}</mark>")
         pos = e
-    parts.append(escape(text[pos:hi]))
+    parts.append(html.escape(text[pos:hi]))
     return "".join(parts)
 
 

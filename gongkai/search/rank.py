@@ -23,7 +23,9 @@ token starts with it (a one-character term).
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
+from itertools import accumulate
 
 from gongkai.search.segment import Term
 
@@ -46,36 +48,50 @@ def needles(terms: Sequence[Term]) -> list[str]:
     return out
 
 
-def _field_score(text: str, length: int, average: float, wanted: Sequence[str]) -> float:
-    norm = K1 * (1 - B + B * length / average)
-    score = 0.0
-    for needle in wanted:
-        tf = text.count(needle)
-        if tf:
-            score += tf * (K1 + 1) / (tf + norm)
-    return score
+def _scores(texts: Sequence[str], wanted: Sequence[str], weight: float) -> dict[int, float]:
+    """The weighted BM25-style score of each field holding a term, by its position in ``texts``:
+    saturated term frequencies, normalised by the field's length relative to the average.
+
+    Most fields of a window hold none of the terms, and a loop over a thousand of them costs
+    more than the scoring: the fields are joined into one string (each between spaces, one per
+    line; no token holds a space or a line break) and searched for each term, and only the
+    fields found are scored. ``str.find`` from the end of each occurrence counts as
+    ``str.count`` does in each field."""
+    n = len(texts)
+    joined = " " + " \n ".join(texts) + " "
+    total = joined.count(" ") - 2 * n + (n - texts.count(""))  # tokens: a field's spaces + 1
+    average = max(1.0, total / n)
+    starts = list(accumulate((len(t) + 3 for t in texts), initial=0))  # where each field's line begins
+    counts: dict[int, list[int]] = {}
+    for k, needle in enumerate(wanted):
+        at = joined.find(needle)
+        while at != -1:
+            row = bisect_right(starts, at) - 1
+            counts.setdefault(row, [0] * len(wanted))[k] += 1
+            at = joined.find(needle, at + len(needle))
+    out = {}
+    for row, tfs in sorted(counts.items()):
+        norm = K1 * (1 - B + B * (texts[row].count(" ") + 1) / average)
+        score = 0.0
+        for tf in tfs:
+            if tf:
+                score += tf * (K1 + 1) / (tf + norm)
+        out[row] = weight * score
+    return out
 
 
 def order(rows: Iterable[tuple[int, str, str]], terms: Sequence[Term]) -> list[int]:
     """The keys of ``rows`` — ``(sort key, title tokens, meta tokens)`` — most relevant first,
     ties newest (largest key) first."""
-    wanted = needles(terms)
-    fields = []
-    for key, title, meta in rows:
-        n_title = title.count(" ") + 1 if title else 0
-        n_meta = meta.count(" ") + 1 if meta else 0
-        fields.append((key, f" {title} ", n_title, f" {meta} ", n_meta))
-    if not fields:
+    rows = list(rows)
+    if not rows:
         return []
-    avg_title = max(1.0, sum(f[2] for f in fields) / len(fields))
-    avg_meta = max(1.0, sum(f[4] for f in fields) / len(fields))
-    scored = []
-    for key, title, n_title, meta, n_meta in fields:
-        score = 0.0
-        if n_title > 0:
-            score += TITLE_WEIGHT * _field_score(title, n_title, avg_title, wanted)
-        if n_meta > 0:
-            score += META_WEIGHT * _field_score(meta, n_meta, avg_meta, wanted)
-        scored.append((-score, -key))
-    scored.sort()
-    return [-key for _score, key in scored]
+    wanted = needles(terms)
+    title = _scores([r[1] or "" for r in rows], wanted, TITLE_WEIGHT)
+    meta = _scores([r[2] or "" for r in rows], wanted, META_WEIGHT)
+    relevant = sorted(
+        (-(0.0 + title.get(i, 0.0) + meta.get(i, 0.0)), -rows[i][0]) for i in title.keys() | meta.keys()
+    )
+    keys = [-key for score, key in relevant if score < 0]
+    chosen = set(keys)
+    return keys + sorted((r[0] for r in rows if r[0] not in chosen), reverse=True)

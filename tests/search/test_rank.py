@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from gongkai.search import rank
 from gongkai.search.segment import Term, query_terms, tokens_for_index
 
@@ -57,3 +60,48 @@ def test_every_term_counts() -> None:
         (3, tokens("公开"), ""),
     ]
     assert rank.order(rows, terms)[0] == 1
+
+
+def _reference_order(rows: list[tuple[int, str, str]], terms: list[Term]) -> list[int]:
+    """The scoring as the module describes it, field by field, every row counted."""
+    wanted = rank.needles(terms)
+
+    def field(text: str, length: int, average: float) -> float:
+        norm = rank.K1 * (1 - rank.B + rank.B * length / average)
+        score = 0.0
+        for needle in wanted:
+            tf = f" {text} ".count(needle)
+            if tf:
+                score += tf * (rank.K1 + 1) / (tf + norm)
+        return score
+
+    lengths = [(t.count(" ") + 1 if t else 0, m.count(" ") + 1 if m else 0) for _, t, m in rows]
+    avg_t = max(1.0, sum(a for a, _ in lengths) / len(rows))
+    avg_m = max(1.0, sum(b for _, b in lengths) / len(rows))
+    scored = []
+    for (key, title, meta), (nt, nm) in zip(rows, lengths, strict=True):
+        score = 0.0
+        if nt:
+            score += rank.TITLE_WEIGHT * field(title, nt, avg_t)
+        if nm:
+            score += rank.META_WEIGHT * field(meta, nm, avg_m)
+        scored.append((-score, -key))
+    return [-key for _, key in sorted(scored)]
+
+
+_TOKENS = st.sampled_from(["公开", "预算", "财政", "政预", "公", "开", "2023", "pm2", "财政预算", "通知"])
+_FIELD = st.lists(_TOKENS, max_size=6).map(" ".join)
+
+
+@given(
+    st.lists(st.tuples(_FIELD, _FIELD), min_size=1, max_size=30),
+    st.lists(st.sampled_from(["公开", "财政预算", "公", "pm2", "预算", "通知"]), min_size=1, max_size=3),
+)
+@settings(max_examples=300, deadline=None)
+def test_the_order_is_the_reference_scoring_of_every_row(
+    fields: list[tuple[str, str]], words: list[str]
+) -> None:
+    rows = [(1000 - i, title, meta) for i, (title, meta) in enumerate(fields)]
+    terms = [Term(w, w != "pm2") for w in words]
+    assert rank.order(rows, terms) == _reference_order(rows, terms)
+    assert rank.order(list(reversed(rows)), terms) == _reference_order(rows, terms)

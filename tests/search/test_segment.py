@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from gongkai.search import segment
 from gongkai.search.highlight import highlight, match_spans, snippet
 from gongkai.search.index import lookup_key
@@ -92,3 +95,46 @@ def test_snippet_prefers_the_summary_and_falls_back_to_the_start() -> None:
     assert snippet(["内容概述", "正文"], [Term("拆迁", True)]) == "内容概述"
     assert snippet(["", "正文\n第二段"], []) == "正文 第二段"
     assert snippet(["", "<b>x</b>"], []) == "&lt;b&gt;x&lt;/b&gt;"
+
+
+def _reference_spans(text: str, terms: list[Term]) -> list[tuple[int, int]]:
+    """Each character normalised on its own (NFKC, lower case), matched, mapped back: what
+    ``match_spans`` computes with its tables and its shortcut for text it need not translate."""
+    import re
+    import unicodedata
+
+    word = re.compile(r"[^\W_\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff\u3007]")
+    norm, origin = "", []
+    for i, ch in enumerate(text):
+        n = unicodedata.normalize("NFKC", ch).lower()
+        if len(n) > 1 and not any(c.isalnum() for c in n):
+            n = " "  # punctuation such as …
+        norm += n
+        origin += [i] * len(n)
+    spans = []
+    for term in terms:
+        for m in re.finditer(f"(?={re.escape(term.text)})", norm):
+            s, e = m.start(), m.start() + len(term.text)
+            if term.han or (
+                (s == 0 or not word.match(norm[s - 1])) and (e == len(norm) or not word.match(norm[e]))
+            ):
+                spans.append((origin[s], origin[e - 1] + 1))
+    merged: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+@given(
+    st.text(alphabet=st.sampled_from("预算公开ＰＭ２pm2PM.，（）…①ﬁ豈更 \n<&Ａａ𠀀〇"), max_size=40),
+    st.lists(
+        st.sampled_from(["预算", "公开", "pm2", "2", "更", "a", "fi", "1", "〇"]), min_size=1, max_size=3
+    ),
+)
+@settings(max_examples=400, deadline=None)
+def test_match_spans_agree_with_normalising_each_character(text: str, words: list[str]) -> None:
+    terms = [Term(w, not w.isascii()) for w in words]
+    assert match_spans(text, terms) == _reference_spans(text, terms)
