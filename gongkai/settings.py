@@ -260,6 +260,14 @@ SMS_BACKEND = env_str("SMS_BACKEND", "gongkai.notifications.send.RecordOnlySms")
 # Background tasks: "inline" runs them right after the transaction commits, in
 # process (no extra server); "redis" queues them for `gongkai worker`.
 TASKS_BACKEND = env_choice("TASKS_BACKEND", "redis" if REDIS_URL else "inline", ("inline", "redis"))
+# Every task-queue key in Redis starts with this, so deployments (staging and production) or test
+# runs sharing one Redis never take each other's tasks. Default: the cache's key prefix.
+_cache_prefix = env_str("CACHE_KEY_PREFIX", "gongkai") or "gongkai"
+TASKS_KEY_PREFIX = env_str("TASKS_KEY_PREFIX", "").strip() or _cache_prefix
+# A task claimed more often than this (its worker died each time) goes to the dead letters, not run again.
+TASKS_MAX_ATTEMPTS = env_int("TASKS_MAX_ATTEMPTS", 5, minimum=1)
+# Seconds a queued task may run before the worker interrupts it (0: no limit).
+TASKS_TIME_LIMIT = env_int("TASKS_TIME_LIMIT", 600, minimum=0)
 
 SITE_NAME = env_str("SITE_NAME", "政府信息公开平台")
 

@@ -68,3 +68,15 @@ def enqueue_marks(path: str, markers: list[str], seconds: float) -> None:
         for marker in markers:
             enqueue("tests.durability.tasks_for_test.mark", path=path, marker=marker, seconds=seconds)
     _emit(len(markers))
+
+
+def enqueue_tasks(entries: list[list[Any]]) -> None:
+    """Queue each ``[func, kwargs]`` in order, in one committed transaction."""
+    from django.db import transaction
+
+    from gongkai.tasks import enqueue
+
+    with transaction.atomic():
+        for func, kwargs in entries:
+            enqueue(func, **kwargs)
+    _emit(len(entries))

@@ -1,7 +1,9 @@
 """Real processes for the durability tests: gunicorn, the worker and commands on a database of their own.
 
 The server database is a copy of the migrated test database (a file for SQLite,
-``<test db>_durable`` for PostgreSQL); Redis is database 5 with a key prefix of the run's own.
+``<test db>_durable`` for PostgreSQL); Redis is database 5 with a key prefix of the run's own, for
+the cache and the task queue alike (``CACHE_KEY_PREFIX`` and ``TASKS_KEY_PREFIX``), so test runs at
+the same time on one Redis never take each other's tasks.
 """
 
 from __future__ import annotations
@@ -37,7 +39,6 @@ HEARTBEAT = 4  # the worker's heartbeat, short so a dead worker's task comes bac
 STARTUP_TIMEOUT = 120  # seconds; the machine may be busy
 
 
-
 def _redis() -> Any:
     import redis
 
@@ -65,8 +66,9 @@ def _wait_until(what: str, check: Callable[[], Any], timeout: float = STARTUP_TI
     raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
-def _clear_task_keys(client: Any) -> None:
-    keys = list(client.scan_iter(match="gongkai:tasks*"))
+def _clear_keys(client: Any, prefix: str) -> None:
+    """Every key of this stack's cache and task queue (and nobody else's)."""
+    keys = list(client.scan_iter(match=f"{prefix}:*"))
     if keys:
         client.delete(*keys)
 
@@ -79,6 +81,7 @@ class Stack:
     env: dict[str, str]
     port: int
     redis: Any
+    prefix: str  # of the stack's Redis keys, cache and task queue
     seed: dict[str, Any] = field(default_factory=dict)
     running: list[subprocess.Popen] = field(default_factory=list)
 
@@ -100,7 +103,7 @@ class Stack:
         """Start a process in its own process group (so SIGKILL reaches all of it)."""
         log = open(self.tmp / log_name, "ab")  # noqa: SIM115 - kept open for the child
         proc = subprocess.Popen(
-            args, cwd=ROOT, env=self.env, stdout=kw.pop("stdout", log), stderr=kw.pop("stderr", log),
+            args, cwd=ROOT, env=kw.pop("env", self.env), stdout=kw.pop("stdout", log), stderr=kw.pop("stderr", log),
             start_new_session=True, **kw,
         )  # fmt: skip
         log.close()
@@ -163,16 +166,24 @@ class Stack:
 
     # --- the worker -------------------------------------------------------------------------
 
-    def start_worker(self) -> subprocess.Popen:
-        before = set(tasks.queue_state(self.redis)) - {"queued"}
-        proc = self.spawn(
-            [sys.executable, str(ROOT / "manage.py"), "worker", "--heartbeat", str(HEARTBEAT)], "worker.log"
-        )
+    def queue_state(self) -> dict[str, int]:
+        """``tasks.queue_state`` under the stack's prefix: queued, dead and claimed per worker."""
+        return tasks.queue_state(self.redis, prefix=self.prefix)
+
+    def workers(self) -> dict[str, int]:
+        """The registered workers and the tasks each holds."""
+        return {key: n for key, n in self.queue_state().items() if key not in ("queued", "dead")}
+
+    def start_worker(self, **env: str) -> subprocess.Popen:
+        """``manage.py worker`` (``env``: settings of its own), once it registered."""
+        before = set(self.workers())
+        args = [sys.executable, str(ROOT / "manage.py"), "worker", "--heartbeat", str(HEARTBEAT)]
+        proc = self.spawn(args, "worker.log", env={**self.env, **env})
 
         def registered() -> bool:
             if proc.poll() is not None:
                 raise AssertionError(f"the worker exited with {proc.returncode}:\n{self.log('worker.log')}")
-            return bool(set(tasks.queue_state(self.redis)) - {"queued"} - before)
+            return bool(set(self.workers()) - before)
 
         _wait_until("the worker to register", registered)
         return proc
@@ -232,7 +243,7 @@ def running_stack(django_db_blocker: Any) -> Iterator[Stack]:
     tmp = Path(tempfile.mkdtemp(prefix="gongkai-durable-"))
     with django_db_blocker.unblock():
         url, remove_database = _server_database(tmp)
-    prefix = f"durable-{uuid.uuid4().hex[:10]}"
+    prefix = f"durable-{os.getpid()}-{uuid.uuid4().hex[:10]}"
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "gongkai.settings",
@@ -242,22 +253,22 @@ def running_stack(django_db_blocker: Any) -> Iterator[Stack]:
         "REDIS_URL": REDIS_URL,
         "CACHE_KEY_PREFIX": prefix,
         "TASKS_BACKEND": "redis",
+        "TASKS_KEY_PREFIX": prefix,
         "MEDIA_ROOT": str(tmp / "media"),
         "LOG_LEVEL": "WARNING",
         "PYTHONUNBUFFERED": "1",
     }
-    _clear_task_keys(client)
-    stack = Stack(tmp=tmp, env=env, port=_free_port(), redis=client)
+    for name in ("TASKS_MAX_ATTEMPTS", "TASKS_TIME_LIMIT"):  # the defaults, whatever this shell sets
+        env.pop(name, None)
+    _clear_keys(client, prefix)
+    stack = Stack(tmp=tmp, env=env, port=_free_port(), redis=client, prefix=prefix)
     try:
         stack.seed = stack.call("setup")
         yield stack
     finally:
         for proc in list(stack.running):
             stack.kill(proc)
-        _clear_task_keys(client)
-        keys = list(client.scan_iter(match=f"{prefix}:*"))
-        if keys:
-            client.delete(*keys)
+        _clear_keys(client, prefix)
         with django_db_blocker.unblock():
             remove_database()
         shutil.rmtree(tmp, ignore_errors=True)

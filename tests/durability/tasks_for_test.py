@@ -1,8 +1,9 @@
-"""A task whose runs can be counted from outside the worker (imported by the worker process)."""
+"""Tasks whose runs can be counted from outside the worker (imported by the worker process)."""
 
 from __future__ import annotations
 
 import os
+import signal
 import time
 
 
@@ -20,3 +21,9 @@ def mark(*, path: str, marker: str, seconds: float) -> None:
     _append(path, f"start {marker}")
     time.sleep(seconds)
     _append(path, f"done {marker}")
+
+
+def die(*, path: str, marker: str) -> None:
+    """Log "start MARKER", then kill the worker outright, as the kernel's OOM killer would."""
+    _append(path, f"start {marker}")
+    os.kill(os.getpid(), signal.SIGKILL)

@@ -3,7 +3,8 @@
 Real processes (see ``stack``): gunicorn with two workers serving the API, ``manage.py
 import``, ``manage.py worker``. Afterwards every acknowledged submission is stored exactly once,
 a killed import stored nothing, a killed worker's task ran again and no task is left queued or
-claimed.
+claimed; a task that kills its worker every time ends in the dead letters, and one that hangs is cut
+off at the time limit.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from typing import Any
 import pytest
 
 from gongkai import tasks
-from tests.durability.stack import ROOT, STARTUP_TIMEOUT, Stack, _wait_until
+from tests.durability.stack import HEARTBEAT, ROOT, STARTUP_TIMEOUT, Stack, _wait_until
 
 SUBMISSIONS = 200  # acknowledged submissions in all
 KILL_AFTER = 80  # acknowledged submissions before the app server is killed
@@ -164,16 +165,15 @@ def test_a_killed_workers_task_runs_again_and_no_task_is_stuck(stack: Stack) -> 
     started, finished = _marks(path)
     interrupted = [m for m in markers if started[m] > finished[m]]
     assert interrupted, "the worker finished its task before it was killed"
-    state = tasks.queue_state(stack.redis)
-    assert sum(n for key, n in state.items() if key != "queued") == len(interrupted)  # held by the dead
+    assert sum(stack.workers().values()) == len(interrupted)  # held by the dead
 
     second = stack.start_worker()
 
     def all_done() -> bool:
         started, finished = _marks(path)
-        state = tasks.queue_state(stack.redis)
-        idle = state["queued"] == 0 and len(state) == 2 and sum(state.values()) == 0  # only `second`, idle
-        return idle and all(finished[m] >= 1 for m in markers)
+        state, workers = stack.queue_state(), stack.workers()
+        idle = state["queued"] == state["dead"] == 0 and len(workers) == 1 and sum(workers.values()) == 0
+        return idle  # only `second`, idle and all(finished[m] >= 1 for m in markers)
 
     _wait_until("every task to run", all_done)
     started, finished = _marks(path)
@@ -184,5 +184,47 @@ def test_a_killed_workers_task_runs_again_and_no_task_is_stuck(stack: Stack) -> 
     assert second.wait(timeout=60) == 0
     stack.running.remove(second)
     assert "worker stopped" in stack.log("worker.log")
-    assert tasks.queue_state(stack.redis) == {"queued": 0}
-    assert list(stack.redis.scan_iter(match="gongkai:tasks:processing:*")) == []
+    assert stack.queue_state() == {"queued": 0, "dead": 0}
+    assert list(stack.redis.scan_iter(match=f"{stack.prefix}:tasks:processing:*")) == []
+    assert stack.redis.hlen(tasks.task_keys(stack.prefix).attempts) == 0  # every claim forgotten once run
+
+
+def test_a_task_that_kills_its_worker_is_buried_and_a_hanging_one_cut_off(stack: Stack) -> None:
+    path = stack.tmp / "poison.log"
+    task = "tests.durability.tasks_for_test."
+    entries = [
+        [task + "die", {"path": str(path), "marker": "poison"}],
+        [task + "mark", {"path": str(path), "marker": "hang", "seconds": 600}],
+        [task + "mark", {"path": str(path), "marker": "after", "seconds": 0}],
+    ]
+    assert stack.call("enqueue_tasks", entries) == 3
+    limits = {"TASKS_MAX_ATTEMPTS": "1", "TASKS_TIME_LIMIT": "2"}
+    # Not start_worker: this one may die before it is seen registered.
+    args = [sys.executable, str(ROOT / "manage.py"), "worker", "--heartbeat", str(HEARTBEAT)]
+    first = stack.spawn(args, "worker.log", env={**stack.env, **limits})
+    assert first.wait(timeout=STARTUP_TIMEOUT) == -signal.SIGKILL  # the task killed it
+    stack.running.remove(first)
+
+    second = stack.start_worker(**limits)
+
+    def settled() -> bool:
+        state, finished = stack.queue_state(), _marks(path)[1]
+        return state["queued"] == 0 and state["dead"] == 1 and finished["after"] == 1
+
+    _wait_until("the poison task to be buried and the others to run", settled)
+    assert second.poll() is None  # the second worker lives on
+    started, finished = _marks(path)
+    assert (started["poison"], started["hang"], finished["hang"]) == (1, 1, 0)  # run once each; cut off
+    assert sum(stack.workers().values()) == 0
+    log = (stack.tmp / "worker.log").read_text(errors="replace")
+    assert f"task {task}die (id " in log and "moved to the dead letters after 1 attempt(s)" in log
+    assert f"task {task}mark failed: stopped after the time limit of 2 s" in log
+    stack.kill(second)
+
+    listed = stack.manage("worker", "--list")
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.splitlines()[-1].endswith(", 1 dead")
+    requeued = stack.manage("worker", "--requeue-dead")
+    assert (requeued.returncode, requeued.stdout) == (0, "requeued 1 dead-letter task(s)\n")
+    assert (stack.queue_state()["queued"], stack.queue_state()["dead"]) == (1, 0)
+    stack.redis.delete(tasks.task_keys(stack.prefix).queue)  # not to be run: it would kill a worker again

@@ -4,7 +4,8 @@ With the Redis backend each task is claimed into this worker's processing list
 and acknowledged only after it ran; a worker that dies (SIGKILL, power cut)
 leaves its claimed tasks to be requeued by the next worker once its heartbeat
 expires (see :mod:`gongkai.tasks`). SIGTERM and SIGINT stop the worker
-cleanly: it finishes the task or job in hand, then exits.
+cleanly: it finishes the task or job in hand, then exits. A task whose worker
+died too often waits in the dead letters; ``--requeue-dead`` puts them back.
 """
 
 from __future__ import annotations
@@ -29,7 +30,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--once", action="store_true", help="Run the due jobs once and exit.")
         parser.add_argument("--force", action="store_true", help="With --once: run every job now.")
-        parser.add_argument("--list", action="store_true", help="List the registered jobs and exit.")
+        parser.add_argument(
+            "--list",
+            action="store_true",
+            help="List the registered jobs and the task queue's state, and exit.",
+        )
+        parser.add_argument(
+            "--requeue-dead",
+            action="store_true",
+            help="Put the dead-letter tasks back on the queue (once their cause is fixed) and exit.",
+        )
         parser.add_argument(
             "--heartbeat",
             type=float,
@@ -41,6 +51,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         if opts["list"]:
             self._list()
+            return
+        if opts["requeue_dead"]:
+            if settings.TASKS_BACKEND != "redis":
+                raise CommandError("--requeue-dead needs the Redis task backend (TASKS_BACKEND=redis)")
+            self.stdout.write(f"requeued {tasks.requeue_dead_letters()} dead-letter task(s)")
             return
         if opts["once"]:
             for name, status in tasks.run_due_jobs(force=opts["force"]):
@@ -89,9 +104,10 @@ class Command(BaseCommand):
             self.stdout.write(f"{job.name}\tevery {job.every}\t{last}\t{job.description}")
         if settings.TASKS_BACKEND == "redis":
             state = tasks.queue_state()
-            queued = state.pop("queued")
+            queued, dead = state.pop("queued"), state.pop("dead")
             self.stdout.write(
-                f"tasks: {queued} queued, {sum(state.values())} claimed by {len(state)} registered worker(s)"
+                f"tasks: {queued} queued, {sum(state.values())} claimed by {len(state)} registered worker(s), "
+                f"{dead} dead"
             )
 
     def _serve_queue(self, stop: threading.Event, heartbeat: float) -> None:
