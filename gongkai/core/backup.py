@@ -7,6 +7,9 @@ the applied migrations, the row count of every table and the SHA-256 of every me
 comes last so that members can be hashed while they are streamed into the archive.
 
 ``restore_backup`` checks the whole archive before it changes anything.
+
+``run_backup`` (what ``gongkai backup`` calls) records each run, good or failed, as a ``BackupRun``
+row for the status page; ``restore_backup`` records nothing.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+import logging
 import os
 import shutil
 import sqlite3
@@ -43,10 +47,17 @@ MEDIA_PREFIX = "media/"
 DB_MEMBERS = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 CHUNK = 1024 * 1024
 SUBPROCESS_TIMEOUT = 6 * 3600
+MESSAGE_LIMIT = 4000
+
+log = logging.getLogger("gongkai.backup")
 
 
 class BackupError(Exception):
     """A backup could not be made or an archive is refused; the message says why."""
+
+
+class BackupRefused(BackupError):
+    """A backup refused before it started (target, database vendor): nothing ran, nothing is recorded."""
 
 
 @dataclass
@@ -78,7 +89,7 @@ class _HashingReader:
 def _vendor(using: str) -> str:
     vendor = connections[using].vendor
     if vendor not in DB_MEMBERS:
-        raise BackupError(_("Backups support SQLite and PostgreSQL, not %(vendor)s.") % {"vendor": vendor})
+        raise BackupRefused(_("Backups support SQLite and PostgreSQL, not %(vendor)s.") % {"vendor": vendor})
     return vendor
 
 
@@ -239,9 +250,9 @@ def create_backup(
     storage = storage or default_storage
     path = Path(output) if output else Path.cwd() / default_filename()
     if path.exists():
-        raise BackupError(_("%(path)s already exists; choose another file.") % {"path": path})
+        raise BackupRefused(_("%(path)s already exists; choose another file.") % {"path": path})
     if not path.parent.is_dir():
-        raise BackupError(_("The directory %(dir)s does not exist.") % {"dir": path.parent})
+        raise BackupRefused(_("The directory %(dir)s does not exist.") % {"dir": path.parent})
     partial = path.with_name(path.name + ".partial")
     members: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory(prefix="gongkai-backup-") as tmp:
@@ -282,6 +293,46 @@ def create_backup(
                 os.unlink(partial)
             raise
     return path, manifest
+
+
+def run_backup(
+    output: Path | str | None = None, *, using: str = "default", storage: Storage | None = None
+) -> tuple[Path, dict[str, Any], bool]:
+    """``create_backup``, recorded as a ``BackupRun`` whether it succeeds or fails.
+
+    A backup refused before it started (``BackupRefused``) records nothing. The row is written
+    after the archive is complete, so the archive never holds its own run. Returns the path, the
+    manifest and whether the run could be recorded (a failure to record is logged, and does not
+    undo a good archive).
+    """
+    path = Path(output) if output else Path.cwd() / default_filename()
+    started = timezone.now()
+    try:
+        path, manifest = create_backup(path, using=using, storage=storage)
+    except BackupRefused:
+        raise
+    except Exception as exc:
+        message = str(exc) if isinstance(exc, BackupError) else f"{type(exc).__name__}: {exc}"
+        _record_run(using, started_at=started, status="error", archive=path.name, message=message)
+        raise
+    recorded = _record_run(
+        using, started_at=started, status="ok", archive=path.name, size=path.stat().st_size,
+        rows=sum(manifest["tables"].values()),
+        media_files=sum(1 for name in manifest["members"] if name.startswith(MEDIA_PREFIX)),
+    )  # fmt: skip
+    return path, manifest, recorded
+
+
+def _record_run(using: str, **fields: Any) -> bool:
+    from gongkai.core.models import BackupRun
+
+    fields["message"] = str(fields.get("message", ""))[:MESSAGE_LIMIT]
+    try:
+        BackupRun.objects.using(using).create(finished_at=timezone.now(), **fields)
+    except Exception:  # e.g. the database is down, or not yet migrated: the backup's outcome stands
+        log.exception("the backup run could not be recorded")
+        return False
+    return True
 
 
 class _BytesReader:

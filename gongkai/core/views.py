@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from gongkai.core.context_processors import LARGE_TEXT_COOKIE
+from gongkai.core.models import BackupRun
 
 
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """For the load balancer: 200 when the database (and, with REDIS_URL, Redis) answers, else 503."""
-    body: dict[str, str] = {"status": "ok"}
+    """For the load balancer: 200 when the database (and, with REDIS_URL, Redis) answers, else 503.
+
+    For monitoring it also gives ``backup_age_seconds``, the age of the last successful backup (null
+    when there is none); an old backup is an operator's alarm, not the balancer's, so it never
+    changes the status.
+    """
+    body: dict[str, Any] = {"status": "ok"}
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -24,6 +33,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
         body.update(database="ok", vendor=connection.vendor)
     except Exception as exc:  # any driver error means the database is unreachable
         body.update(status="error", database="unreachable", detail=type(exc).__name__)
+    else:
+        body["backup_age_seconds"] = _backup_age_seconds()
     if settings.REDIS_URL:
         try:
             cache.get("healthz")
@@ -31,6 +42,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
         except Exception as exc:  # throttling, sessions and the task queue need it
             body.update(status="error", cache="unreachable", cache_detail=type(exc).__name__)
     return JsonResponse(body, status=200 if body["status"] == "ok" else 503)
+
+
+def _backup_age_seconds() -> int | None:
+    try:
+        last = BackupRun.last_success()
+    except Exception:  # the table is not there yet (the migration is still to run)
+        return None
+    return None if last is None else max(0, int((timezone.now() - last.finished_at).total_seconds()))
 
 
 def _safe_next(request: HttpRequest, target: str | None) -> str:

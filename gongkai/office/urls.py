@@ -68,4 +68,5 @@ urlpatterns = [
     # records for the annual report, and the reports themselves
     path("records/", include("gongkai.office.urls_records")),
     path("reports/", include("gongkai.office.urls_reports")),
+    path("status/", include("gongkai.office.urls_status")),
 ]

@@ -15,7 +15,7 @@ import os
 import subprocess
 import sys
 import tarfile
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,13 +24,14 @@ import pytest
 from django.apps import apps
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
-from django.db import connection
-from django.utils import translation
+from django.db import DatabaseError, connection
+from django.utils import timezone, translation
 
 from gongkai.applications import actions as application_actions
 from gongkai.audit.log import verify
 from gongkai.core import backup
 from gongkai.core.backup import BackupError, create_backup, restore_backup, table_counts, verify_backup
+from gongkai.core.models import BackupRun
 from gongkai.disclosure import actions as disclosure_actions
 from gongkai.interaction import actions as interaction_actions
 from gongkai.interaction.models import Category
@@ -367,3 +368,86 @@ def test_the_restore_command_refuses_what_is_not_a_backup_with_a_message(tmp_pat
         _tar_with_manifest(path, content)
     with pytest.raises(CommandError, match=message):
         call_command("restore", str(path), stdout=io.StringIO())
+
+
+# --- every run of `gongkai backup` is recorded for the status page --------------------------
+
+
+@committed
+def test_a_successful_backup_leaves_one_row_with_its_figures(world, county, tmp_path):
+    archive = tmp_path / "nightly.tar"
+    call_command("backup", "--output", str(archive), stdout=io.StringIO())
+    manifest = verify_backup(archive)
+    run = BackupRun.objects.get()
+    assert (run.status, run.archive, run.message) == ("ok", "nightly.tar", "")  # the name, not the directory
+    assert run.size == archive.stat().st_size and run.rows == sum(manifest["tables"].values())
+    assert run.media_files == 1 and run.started_at <= run.finished_at
+    assert manifest["tables"][BackupRun._meta.db_table] == 0  # the archive never holds its own run
+
+
+@committed
+@pytest.mark.parametrize(
+    "error,message",
+    [(BackupError("pg_dump failed (exit code 1): no space left"), "pg_dump failed (exit code 1): no space left"),
+     (OSError(28, "No space left on device"), "OSError: [Errno 28] No space left on device")],
+    ids=["backup-error", "os-error"],
+)  # fmt: skip
+def test_a_failed_backup_leaves_an_error_row_and_no_archive(media, tmp_path, monkeypatch, error, message):
+    def fail(*args: Any) -> Any:
+        raise error
+
+    monkeypatch.setattr(backup, "_walk", fail)  # after the dump, while the archive is being written
+    archive = tmp_path / "nightly.tar"
+    with pytest.raises(
+        CommandError if isinstance(error, BackupError) else OSError, match="(?i)no space left"
+    ):
+        call_command("backup", "--output", str(archive), stdout=io.StringIO())
+    assert not archive.exists() and not list(tmp_path.glob("*.partial"))
+    run = BackupRun.objects.get()
+    assert (run.status, run.archive, run.message) == ("error", "nightly.tar", message)
+    assert run.size is None and run.rows is None and run.media_files is None
+
+
+@pytest.mark.django_db
+def test_a_backup_refused_before_it_started_records_nothing(tmp_path):
+    existing = tmp_path / "b.tar"
+    existing.write_bytes(b"keep me")
+    with pytest.raises(CommandError, match="already exists"):
+        call_command("backup", "--output", str(existing), stdout=io.StringIO())
+    with pytest.raises(CommandError, match="does not exist"):
+        call_command("backup", "--output", str(tmp_path / "nowhere" / "b.tar"), stdout=io.StringIO())
+    assert not BackupRun.objects.exists()
+
+
+@committed
+def test_a_run_that_cannot_be_recorded_keeps_its_archive_and_says_so(media, tmp_path, monkeypatch):
+    def broken_save(*args: Any, **kwargs: Any) -> None:
+        raise DatabaseError("no such table: core_backuprun")
+
+    monkeypatch.setattr(BackupRun, "save", broken_save)
+    archive, err = tmp_path / "b.tar", io.StringIO()
+    call_command("backup", "--output", str(archive), stdout=io.StringIO(), stderr=err)
+    assert verify_backup(archive)["format"] == backup.FORMAT
+    assert "could not be recorded" in err.getvalue()
+
+
+@committed
+def test_a_restored_database_holds_the_source_runs_before_its_archive_and_restore_adds_none(media, tmp_path):
+    first, _, _ = backup.run_backup(tmp_path / "first.tar")
+    second, _, _ = backup.run_backup(tmp_path / "second.tar")
+    assert BackupRun.objects.count() == 2
+
+    restore_backup(second, force=True)
+
+    assert list(BackupRun.objects.values_list("archive", "status")) == [("first.tar", "ok")]
+
+
+@pytest.mark.django_db
+def test_healthz_gives_the_age_of_the_last_successful_backup_and_keeps_its_status(client):
+    assert client.get("/healthz").json()["backup_age_seconds"] is None
+    now = timezone.now()
+    BackupRun.objects.create(started_at=now, finished_at=now - timedelta(hours=1), status="error")
+    BackupRun.objects.create(started_at=now, finished_at=now - timedelta(days=3), status="ok")
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.json()["status"] == "ok"  # an old backup is no outage
+    assert 3 * 86400 <= response.json()["backup_age_seconds"] < 3 * 86400 + 60
