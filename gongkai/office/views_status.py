@@ -1,8 +1,9 @@
 """System status for platform administrators: backups, periodic jobs, the task queue, the database.
 
 An operator sees here, without a shell, whether the nightly backup ran and whether the worker
-keeps up. The page only reads: five queries, however many backups and jobs there are, and with
-REDIS_URL one short round trip to Redis (with a timeout, so a dead Redis is reported, not waited on).
+keeps up. The page only reads: four queries for its figures, however many backups and jobs there
+are, and with REDIS_URL a few short round trips to Redis (with a timeout, so a dead Redis is
+reported, not waited on).
 """
 
 from __future__ import annotations
