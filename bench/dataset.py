@@ -895,6 +895,7 @@ def reference_records(w: World) -> tuple[int, dict]:
     from django.db import transaction
 
     from gongkai.applications import actions as app_actions
+    from gongkai.applications import actions_replies
     from gongkai.disclosure import actions as item_actions
     from gongkai.disclosure.models import Genre
     from gongkai.interaction.actions import register_letter
@@ -919,10 +920,10 @@ def reference_records(w: World) -> tuple[int, dict]:
                                            (date(YEAR, 12, 22), date(YEAR + 1, 1, 6), "unable_1")):  # fmt: skip
             app, _code = app_actions.register_application(actor=reviewer, organisation=dept, channel="in_person",
                                                           submitted_on=received, **PERSON)  # fmt: skip
-            app_actions.reply_application(actor=reviewer, application=app, outcome=outcome,
-                                          reply_type={"open": "r19_provide", "partial": "r19_partial",
-                                                      "unable_1": "r19_nonexistent"}[outcome],
-                                          legal_basis="第三十六条", text="答复如下", on=replied)  # fmt: skip
+            actions_replies.reply_application(actor=reviewer, application=app, outcome=outcome,
+                                              reply_type={"open": "r19_provide", "partial": "r19_partial",
+                                                          "unable_1": "r19_nonexistent"}[outcome],
+                                              legal_basis="第三十六条", text="答复如下", on=replied)  # fmt: skip
         made = [("normative", date(YEAR, 2, 10), county)]
         if w.spec.top:
             made.append(("rule", date(YEAR - 1, 5, 6), w.province))

@@ -49,7 +49,7 @@ from gongkai.api.schemas_applications import (
     WaiverIn,
     WithdrawIn,
 )
-from gongkai.applications import actions
+from gongkai.applications import actions, actions_base, actions_replies
 from gongkai.applications.models import (
     OPEN_STATUSES,
     Application,
@@ -370,7 +370,7 @@ def correction_received(request: HttpRequest, app_id: int, payload: CorrectionRe
     """The corrected application arrived: the reply period counts afresh from that day."""
     actor = _staff(request)
     app = _get(actor, app_id)
-    unknown = sorted(set(payload.fields) - set(actions.APPLICANT_FIELDS))
+    unknown = sorted(set(payload.fields) - set(actions_base.APPLICANT_FIELDS))
     if unknown:
         raise ActionError({"fields": [_("Unknown fields: %(names)s.") % {"names": ", ".join(unknown)}]})
     return _detail(
@@ -424,7 +424,7 @@ def extend(request: HttpRequest, app_id: int, payload: ExtendIn) -> Any:
                   "granted).") % {"rules": app.rules.label, "max": cap, "used": already}
             ]})  # fmt: skip
     approver = _user(payload.approved_by, "approved_by") if payload.approved_by else actor
-    app = actions.extend_application(
+    app = actions_replies.extend_application(
         actor=actor, application=app, days=payload.days, reason=payload.reason, approved_by=approver, on=payload.on
     )  # fmt: skip
     return _detail(app)
@@ -434,8 +434,8 @@ def extend(request: HttpRequest, app_id: int, payload: ExtendIn) -> Any:
 def later_date(request: HttpRequest, app_id: int, payload: LaterDateIn) -> Any:
     """2019 Art. 35: a reasoned later reply date for a massive application."""
     actor = _staff(request)
-    app = actions.set_later_date(actor=actor, application=_get(actor, app_id), later_date=payload.later_date,
-                                 reason=payload.reason, on=payload.on)  # fmt: skip
+    app = actions_replies.set_later_date(actor=actor, application=_get(actor, app_id), later_date=payload.later_date,
+                                         reason=payload.reason, on=payload.on)  # fmt: skip
     return _detail(app)
 
 
@@ -450,7 +450,7 @@ def assign(request: HttpRequest, app_id: int, payload: AssignIn) -> Any:
     unit = _org(actor, payload.unit, "unit")
     assignee = _user(payload.assignee, "assignee") if payload.assignee else None
     return _detail(
-        actions.assign_application(
+        actions_replies.assign_application(
             actor=actor, application=app, unit=unit, assignee=assignee, note=payload.note
         )
     )
@@ -469,15 +469,17 @@ def draft(request: HttpRequest, app_id: int, payload: DraftIn) -> Any:
     actor = _staff(request)
     app = _get(actor, app_id)
     _check_reply_choices(payload)
-    return _detail(actions.draft_reply(actor=actor, application=app, outcome=payload.outcome,
-                                      reply_type=payload.reply_type, legal_basis=payload.legal_basis,
-                                      text=payload.text))  # fmt: skip
+    return _detail(actions_replies.draft_reply(actor=actor, application=app, outcome=payload.outcome,
+                                              reply_type=payload.reply_type, legal_basis=payload.legal_basis,
+                                              text=payload.text))  # fmt: skip
 
 
 @router.post("/{int:app_id}/return-draft", response=WRITE)
 def return_draft(request: HttpRequest, app_id: int, payload: ReasonIn) -> Any:
     actor = _staff(request)
-    return _detail(actions.return_draft(actor=actor, application=_get(actor, app_id), reason=payload.reason))
+    return _detail(
+        actions_replies.return_draft(actor=actor, application=_get(actor, app_id), reason=payload.reason)
+    )
 
 
 @router.post("/{int:app_id}/reply", response=WRITE)
@@ -486,9 +488,9 @@ def reply(request: HttpRequest, app_id: int, payload: ReplyIn) -> Any:
     actor = _staff(request)
     app = _get(actor, app_id)
     _check_reply_choices(payload)
-    return _detail(actions.reply_application(actor=actor, application=app, outcome=payload.outcome,
-                                            reply_type=payload.reply_type, legal_basis=payload.legal_basis,
-                                            text=payload.text, on=payload.on))  # fmt: skip
+    return _detail(actions_replies.reply_application(actor=actor, application=app, outcome=payload.outcome,
+                                                    reply_type=payload.reply_type, legal_basis=payload.legal_basis,
+                                                    text=payload.text, on=payload.on))  # fmt: skip
 
 
 # --- fees ---------------------------------------------------------------------------------------
@@ -537,7 +539,7 @@ def fee_waiver(request: HttpRequest, app_id: int, fee_id: int, payload: WaiverIn
 def withdraw(request: HttpRequest, app_id: int, payload: WithdrawIn) -> Any:
     """The applicant withdrew (counted as 其他处理 in table 三)."""
     actor = _staff(request)
-    app = actions.withdraw_application(
+    app = actions_replies.withdraw_application(
         actor=actor, application=_get(actor, app_id), reason=payload.reason, on=payload.on
     )
     return _detail(app)
@@ -547,7 +549,7 @@ def withdraw(request: HttpRequest, app_id: int, payload: WithdrawIn) -> Any:
 def delivery(request: HttpRequest, app_id: int, payload: DeliveryIn) -> Any:
     """Record how and when the reply reached the applicant."""
     actor = _staff(request)
-    app = actions.record_delivery(
+    app = actions_replies.record_delivery(
         actor=actor, application=_get(actor, app_id), on=payload.on, note=payload.note
     )
     return _detail(app)

@@ -52,7 +52,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from gongkai.applications import actions
+from gongkai.applications import actions, actions_base, actions_replies
 from gongkai.applications.fees import FeeMode
 from gongkai.applications.models import (
     ApplicantType,
@@ -187,7 +187,7 @@ FEE_MODE_DEFAULTS = {
 SAME_DAY_CHANNELS = (Channel.IN_PERSON, Channel.ORAL)
 WITHDRAWN = (ReplyType.R19_WITHDRAWN, ReplyType.R08_WITHDRAWN)
 LAPSES = (Outcome.OTHER_NO_CORRECTION, Outcome.OTHER_FEE_UNPAID)
-APPLICANT_COLUMNS = actions.APPLICANT_FIELDS
+APPLICANT_COLUMNS = actions_base.APPLICANT_FIELDS
 WITHDRAW_WORDS = ("撤回", "申请人撤回", "撤回申请", "withdrawn")  # as _key() leaves them
 CASE_NUMBER = re.compile(r"^YSQ(\d{4})(\d{6})$")
 
@@ -410,7 +410,7 @@ def parse_application_rows(data: bytes, filename: str = "", *, actor: Any) -> Pa
         if rules is not None:
             reported = {p.column for p in problems}
             try:
-                fields = actions.clean_applicant(fields, rules, on=submitted_on)
+                fields = actions_base.clean_applicant(fields, rules, on=submitted_on)
             except ActionError as exc:
                 for name, messages in exc.message_dict.items():
                     column = name if name in labels else "applicant_name"
@@ -734,7 +734,7 @@ def keep_case_number(
     if Application.objects.filter(case_number=case_number).exclude(pk=app.pk).exists():
         raise ActionError(_("An application with this case number exists already."))
     app.case_number = case_number
-    app.tracking_hash = actions.hash_code(case_number, tracking_code)
+    app.tracking_hash = actions_base.hash_code(case_number, tracking_code)
     try:
         with transaction.atomic():
             app.save(update_fields=["case_number", "tracking_hash", "updated_at"])
@@ -798,8 +798,8 @@ def _replay(actor: Any, row: ApplicationRow, labels: dict[str, str]) -> tuple[Ap
                 app.clock.refresh_from_db()
                 candidates = [d for d in (app.clock.due_date, row.replied_on, timezone.localdate()) if d]
                 on = min(candidates)
-            return actions.extend_application(actor=actor, application=app, days=row.extension_days,
-                                              reason=row.extension_reason, approved_by=approver, on=on)  # fmt: skip
+            return actions_replies.extend_application(actor=actor, application=app, days=row.extension_days,
+                                                      reason=row.extension_reason, approved_by=approver, on=on)  # fmt: skip
 
         steps.append((row.extension_on or date.min, 0, "extension", extend))
     fee_box: dict[str, Any] = {}
@@ -832,10 +832,10 @@ def _replay(actor: Any, row: ApplicationRow, labels: dict[str, str]) -> tuple[Ap
     if row.outcome in LAPSES:
         return app, True
     if row.reply_type in WITHDRAWN:
-        _run(row, "reply", labels, lambda: actions.withdraw_application(
+        _run(row, "reply", labels, lambda: actions_replies.withdraw_application(
             actor=actor, application=app, reason=row.reply_text or "申请人撤回申请。", on=row.replied_on))  # fmt: skip
     else:
-        _run(row, "reply", labels, lambda: actions.reply_application(
+        _run(row, "reply", labels, lambda: actions_replies.reply_application(
             actor=actor, application=app, outcome=row.outcome, reply_type=row.reply_type,
             legal_basis=row.legal_basis, text=row.reply_text or _default_reply(row.outcome), on=row.replied_on))  # fmt: skip
     return app, False

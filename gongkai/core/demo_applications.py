@@ -13,7 +13,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from gongkai.applications import actions
+from gongkai.applications import actions, actions_replies
 from gongkai.workdays.calendar import get_calendar
 from gongkai.workdays.engine import compute_due
 
@@ -116,11 +116,11 @@ def _load(*, units: dict, county: Any, reviewer: Any, clerks: dict[str, Any]) ->
             signed_for_on=received if channel == "registered_mail" else None,
             confirmed_on=received if channel == "online" else None, **_fields(n, title),
         )  # fmt: skip
-        actions.assign_application(actor=reviewer, application=app, unit=units[unit])
+        actions_replies.assign_application(actor=reviewer, application=app, unit=units[unit])
         basis = "《中华人民共和国政府信息公开条例》第二十一条" + (
             "、第二十二条" if outcome == "partial" else ""
         )
-        actions.reply_application(
+        actions_replies.reply_application(
             actor=reviewer, application=app, outcome=outcome, reply_type=reply_type, legal_basis=basis,
             text={"open": "您申请的信息属于公开范围，现予提供。", "partial": "其中涉及第三方个人信息的部分不予公开，其余部分予以提供。",
                   "unable_1": "经检索，本机关未制作或获取该信息，建议向县教育局咨询。"}[outcome],
@@ -159,7 +159,9 @@ def _current_year(*, units: dict, county: Any, reviewer: Any, clerks: dict[str, 
     count += 1
     # Being handled, assigned to the finance bureau's clerk.
     app = reg(11, f"{today.year}年县本级一般公共预算执行情况", back(3))
-    actions.assign_application(actor=reviewer, application=app, unit=finance, assignee=clerks.get("财政局"))
+    actions_replies.assign_application(
+        actor=reviewer, application=app, unit=finance, assignee=clerks.get("财政局")
+    )
     # Awaiting correction.
     app = reg(12, "关于某路段改造的文件", back(4))
     actions.request_correction(actor=reviewer, application=app, items="请写明道路名称和文件的大致时间。",
@@ -175,18 +177,20 @@ def _current_year(*, units: dict, county: Any, reviewer: Any, clerks: dict[str, 
                              on=back(1))  # fmt: skip
     # A draft reply under review.
     app = reg(15, "县教育局2025年度部门决算", back(10), org=units["教育局"])
-    actions.draft_reply(actor=clerks.get("教育局") or reviewer, application=app, outcome="open",
-                        reply_type="r19_public", text="该信息已在县政府门户网站“财政资金”栏目公开，请查阅。")  # fmt: skip
+    actions_replies.draft_reply(actor=clerks.get("教育局") or reviewer, application=app, outcome="open",
+                                reply_type="r19_public", text="该信息已在县政府门户网站“财政资金”栏目公开，请查阅。")  # fmt: skip
     # Extended with the office head's approval.
     app = reg(16, "城区棚户区改造项目征收补偿台账", back(18))
-    actions.extend_application(actor=reviewer, application=app, days=20, reason="涉及档案调取，需时较长",
-                               approved_by=reviewer, on=back(1))  # fmt: skip
+    actions_replies.extend_application(actor=reviewer, application=app, days=20, reason="涉及档案调取，需时较长",
+                                       approved_by=reviewer, on=back(1))  # fmt: skip
     # Overdue: received 22 working days ago and still open.
     reg(17, "县城污水处理厂运行监测数据", back(22), org=units["环保局"])
     # Closed: disclosed, and withdrawn.
     app = reg(18, "网岭镇2025年惠民资金发放情况", back(12), org=units["网岭镇"])
-    actions.reply_application(actor=reviewer, application=app, outcome="open", reply_type="r19_provide",
-                              text="现将相关信息提供给您。", on=back(3))  # fmt: skip
+    actions_replies.reply_application(actor=reviewer, application=app, outcome="open", reply_type="r19_provide",
+                                      text="现将相关信息提供给您。", on=back(3))  # fmt: skip
     app = reg(19, "某小区规划许可文件", back(9))
-    actions.withdraw_application(actor=reviewer, application=app, reason="申请人来电撤回申请", on=back(5))
+    actions_replies.withdraw_application(
+        actor=reviewer, application=app, reason="申请人来电撤回申请", on=back(5)
+    )
     return count

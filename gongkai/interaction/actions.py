@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
-from gongkai.applications.actions import TRACKING_ALPHABET, TRACKING_LENGTH, check_tracking, hash_code
+from gongkai.applications.actions_base import TRACKING_ALPHABET, TRACKING_LENGTH, check_tracking, hash_code
 from gongkai.audit.log import record
 from gongkai.core.actions import ActionError, action, after_commit, authorize, snapshot
 from gongkai.interaction.masking import mask

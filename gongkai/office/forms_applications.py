@@ -18,7 +18,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gongkai.applications.actions import APPLICANT_FIELDS
+from gongkai.applications.actions_base import APPLICANT_FIELDS
 from gongkai.applications.fees import FeeMode
 from gongkai.applications.models import (
     ApplicantType,

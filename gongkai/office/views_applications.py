@@ -31,7 +31,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from gongkai.accounts.models import User
-from gongkai.applications import actions
+from gongkai.applications import actions, actions_replies
 from gongkai.applications.models import (
     OPEN_STATUSES,
     Application,
@@ -646,7 +646,7 @@ STEPS: list[Step] = [
             and (c.extension_left != 0)
         ),
         form=lambda c, *a, **k: forms.ExtendForm(*a, approvers=c.approvers, remaining=c.extension_left, **k),
-        run=lambda c, f: actions.extend_application(
+        run=lambda c, f: actions_replies.extend_application(
             actor=c.user,
             application=c.app,
             days=_cd(f)["days"],
@@ -668,7 +668,7 @@ STEPS: list[Step] = [
             and (c.clock.due_date is not None)
         ),
         form=lambda c, *a, **k: forms.LaterDateForm(*a, **k),
-        run=lambda c, f: actions.set_later_date(
+        run=lambda c, f: actions_replies.set_later_date(
             actor=c.user,
             application=c.app,
             later_date=_cd(f)["later_date"],
@@ -688,7 +688,7 @@ STEPS: list[Step] = [
         verb="handle",
         when=_in(*OPEN_STATUSES),
         form=lambda c, *a, **k: forms.AssignForm(*a, units=c.units, people=drafting_people(c.app), **k),
-        run=lambda c, f: actions.assign_application(
+        run=lambda c, f: actions_replies.assign_application(
             actor=c.user,
             application=c.app,
             unit=_cd(f)["unit"],
@@ -703,7 +703,7 @@ STEPS: list[Step] = [
         verb="draft",
         when=_in(Status.PROCESSING, Status.REVIEW),
         form=lambda c, *a, **k: forms.DraftForm(*a, rule_set=c.app.rule_set, **k),
-        run=lambda c, f: actions.draft_reply(actor=c.user, application=c.app, **_cd(f)),
+        run=lambda c, f: actions_replies.draft_reply(actor=c.user, application=c.app, **_cd(f)),
         done=lambda c, r: _("Draft sent to the disclosure office for review."),
         style="primary",
     ),
@@ -713,7 +713,9 @@ STEPS: list[Step] = [
         verb="reply",
         when=_in(Status.REVIEW),
         form=lambda c, *a, **k: forms.ReasonForm(*a, **k),
-        run=lambda c, f: actions.return_draft(actor=c.user, application=c.app, reason=_cd(f)["reason"]),
+        run=lambda c, f: actions_replies.return_draft(
+            actor=c.user, application=c.app, reason=_cd(f)["reason"]
+        ),
         done=lambda c, r: _("Draft returned."),
     ),
     Step(
@@ -722,7 +724,7 @@ STEPS: list[Step] = [
         verb="reply",
         when=_in(Status.PROCESSING, Status.REVIEW),
         form=lambda c, *a, **k: forms.ReplyForm(*a, rule_set=c.app.rule_set, **k),
-        run=lambda c, f: actions.reply_application(
+        run=lambda c, f: actions_replies.reply_application(
             actor=c.user,
             application=c.app,
             outcome=_cd(f)["outcome"],
@@ -783,7 +785,7 @@ STEPS: list[Step] = [
         verb="handle",
         when=_in(Status.PENDING, *OPEN_STATUSES),
         form=lambda c, *a, **k: forms.WithdrawForm(*a, **k),
-        run=lambda c, f: actions.withdraw_application(
+        run=lambda c, f: actions_replies.withdraw_application(
             actor=c.user, application=c.app, reason=_cd(f)["reason"], on=_cd(f)["on"]
         ),
         done=lambda c, r: _("The withdrawal was recorded."),
@@ -796,7 +798,7 @@ STEPS: list[Step] = [
         verb="handle",
         when=lambda c: c.app.status == Status.CLOSED and c.has_reply_letter,
         form=lambda c, *a, **k: forms.DeliveryForm(*a, **k),
-        run=lambda c, f: actions.record_delivery(
+        run=lambda c, f: actions_replies.record_delivery(
             actor=c.user, application=c.app, on=_cd(f)["on"], note=_cd(f)["note"]
         ),
         done=lambda c, r: _("Delivery recorded."),

@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from gongkai.applications import actions, idcard
+from gongkai.applications import actions, actions_base, actions_replies, idcard
 from gongkai.applications.models import (
     OPEN_STATUSES,
     Application,
@@ -153,7 +153,7 @@ def authorised(request: HttpRequest, case_number: str) -> tuple[Application, str
     number = (case_number or "").strip().upper()
     code = _codes(request).get(number)
     if code:
-        app = actions.find_by_tracking(number, code)
+        app = actions_base.find_by_tracking(number, code)
         if app is not None:
             return app, code
         forget_code(request, number)  # withdrawn before receipt, or otherwise no longer reachable
@@ -204,11 +204,11 @@ _receipt_cache_key, _receipt, _session_tag = RECEIPTS.cache_key, RECEIPTS.get, s
 
 def _domain_errors(form: ApplicationForm) -> None:
     """With other errors on the form, also show what the action would refuse (ID numbers, postcodes…)."""
-    names = actions.APPLICANT_FIELDS
+    names = actions_base.APPLICANT_FIELDS
     fields = {n: (form.cleaned_data.get(n) or "") for n in names}
     day = timezone.localdate()
     try:
-        actions.clean_applicant(fields, actions.rules_for(day), on=day)
+        actions_base.clean_applicant(fields, actions_base.rules_for(day), on=day)
     except ActionError as exc:
         for field, errors in exc.message_dict.items():
             if field in form.fields and field not in form.errors and field in form.cleaned_data:
@@ -345,7 +345,7 @@ def track(request: HttpRequest) -> HttpResponse:
     form = TrackForm(request.POST)
     if form.is_valid():
         number, code = form.cleaned_data["case_number"], form.cleaned_data["tracking_code"]
-        app = actions.find_by_tracking(number, code)
+        app = actions_base.find_by_tracking(number, code)
         if app is not None:
             remember_code(request, app.case_number, code)
             request.session.cycle_key()  # a new session id once it grants access to a case
@@ -535,7 +535,7 @@ def withdraw(request: HttpRequest, case_number: str) -> HttpResponse:
     form = WithdrawForm(request.POST)
     if form.is_valid():
         try:
-            done = actions.withdraw_application(
+            done = actions_replies.withdraw_application(
                 actor=_actor_for(request, app), application=app, reason=form.cleaned_data["reason"],
                 tracking_code=code,
             )  # fmt: skip

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from gongkai.applications import actions
+from gongkai.applications import actions, actions_base, actions_replies
 from gongkai.applications.idcard import check_char
 from gongkai.applications.models import Application, Status
 from gongkai.audit.models import AuditEvent
@@ -69,7 +69,7 @@ def test_registering_returns_the_tracking_code_once_and_never_its_hash(world, ap
     assert [letter["kind"] for letter in data["letters"]] == ["acknowledgement"]
     assert "body" not in data["letters"][0]
     app = Application.objects.get(pk=data["id"])
-    assert actions.find_by_tracking(app.case_number, code) == app
+    assert actions_base.find_by_tracking(app.case_number, code) == app
 
     detail = api.get(f"/applications/{app.pk}", token=token("clerk_a")).json()
     assert "tracking_code" not in detail and "tracking_hash" not in detail
@@ -80,8 +80,8 @@ def test_registering_returns_the_tracking_code_once_and_never_its_hash(world, ap
 def test_the_list_filters_and_pages(world, api, token, register):
     old = register(applicant_name="王芳", info_title="攸县2024年财政决算")
     closed = register(date(2025, 10, 9))
-    actions.reply_application(actor=world.reviewer, application=closed, outcome="open", reply_type="r19_provide",
-                              text="见附件。", on=date(2025, 10, 20))  # fmt: skip
+    actions_replies.reply_application(actor=world.reviewer, application=closed, outcome="open", reply_type="r19_provide",
+                                      text="见附件。", on=date(2025, 10, 20))  # fmt: skip
     recent = register(timezone.localdate())
     other = register(date(2025, 9, 30), organisation=world.unit_b)
     raw = token("reviewer")
@@ -143,7 +143,7 @@ def test_the_drafting_unit_sees_what_is_assigned_to_it(world, api, token, regist
     app = register()
     raw = token("clerk_b")
     assert api.get(f"/applications/{app.pk}", token=raw).status_code == 404
-    actions.assign_application(
+    actions_replies.assign_application(
         actor=world.reviewer, application=app, unit=world.unit_b, assignee=world.clerk_b
     )
     assert api.get(f"/applications/{app.pk}", token=raw).json()["assignee"] == "clerk_b"

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from chinese_calendar import find_workday
 
-from gongkai.applications import actions
+from gongkai.applications import actions, actions_replies
 from gongkai.applications.models import Status
 from gongkai.core.actions import ActionError
 
@@ -16,8 +16,8 @@ def test_2019_text_twenty_days_and_an_approved_extension_of_twenty(world, regist
     app = register(date(2025, 9, 26))
     assert app.rule_set == "2019"
     assert app.clock.due_date == date(2025, 10, 30)
-    actions.extend_application(actor=world.reviewer, application=app, days=20, reason="需调取档案",
-                               approved_by=world.reviewer, on=date(2025, 10, 28))  # fmt: skip
+    actions_replies.extend_application(actor=world.reviewer, application=app, days=20, reason="需调取档案",
+                                       approved_by=world.reviewer, on=date(2025, 10, 28))  # fmt: skip
     app.refresh_from_db()
     assert app.clock.due_date == date(2025, 11, 27)
     assert app.letters.filter(kind="extension").count() == 1
@@ -26,11 +26,11 @@ def test_2019_text_twenty_days_and_an_approved_extension_of_twenty(world, regist
 def test_an_extension_beyond_the_cap_or_without_the_heads_approval_is_refused(world, register) -> None:
     app = register(date(2025, 9, 26))
     with pytest.raises(ActionError, match="20"):
-        actions.extend_application(actor=world.reviewer, application=app, days=21, reason="x",
-                                   approved_by=world.reviewer, on=date(2025, 10, 28))  # fmt: skip
+        actions_replies.extend_application(actor=world.reviewer, application=app, days=21, reason="x",
+                                           approved_by=world.reviewer, on=date(2025, 10, 28))  # fmt: skip
     with pytest.raises(ActionError) as err:
-        actions.extend_application(actor=world.clerk_a, application=app, days=5, reason="x",
-                                   approved_by=world.clerk_a, on=date(2025, 10, 28))  # fmt: skip
+        actions_replies.extend_application(actor=world.clerk_a, application=app, days=5, reason="x",
+                                           approved_by=world.clerk_a, on=date(2025, 10, 28))  # fmt: skip
     assert "approved_by" in err.value.message_dict
     app.refresh_from_db()
     assert app.clock.due_date == date(2025, 10, 30)
@@ -44,8 +44,8 @@ def test_2008_text_receipt_the_day_before_the_national_day_holiday(world, regist
     assert app.clock.limit_days == 15
     assert app.clock.due_date == date(2013, 10, 25)
     with pytest.raises(ActionError, match="15"):
-        actions.extend_application(actor=world.reviewer, application=app, days=16, reason="x",
-                                   approved_by=world.reviewer, on=date(2013, 10, 21))  # fmt: skip
+        actions_replies.extend_application(actor=world.reviewer, application=app, days=16, reason="x",
+                                           approved_by=world.reviewer, on=date(2013, 10, 21))  # fmt: skip
 
 
 def test_receipt_on_a_make_up_saturday_and_across_a_year_boundary(world, register) -> None:

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from gongkai.applications import actions
+from gongkai.applications import actions, actions_base, actions_replies
 from gongkai.applications.models import Application, FeeStatus, Status
 from gongkai.applications.policies import ApplicationPolicy
 from gongkai.core.actions import ActionError
@@ -21,8 +21,8 @@ def test_an_online_application_waits_for_confirmation_then_counts_from_that_day(
     )
     assert app.status == Status.PENDING and app.clock is None and app.received_on is None
     assert app.case_number.startswith("YSQ") and len(code) == 10
-    assert actions.find_by_tracking(app.case_number, code) == app
-    assert actions.find_by_tracking(app.case_number, "WRONGCODE1") is None
+    assert actions_base.find_by_tracking(app.case_number, code) == app
+    assert actions_base.find_by_tracking(app.case_number, "WRONGCODE1") is None
     actions.confirm_receipt(actor=world.reviewer, application=app)
     app.refresh_from_db()
     assert app.status == Status.PROCESSING and app.received_on == app.confirmed_on
@@ -72,17 +72,17 @@ def test_receipt_dates_follow_the_channel(world, person) -> None:
 
 def test_a_partial_reply_closes_the_case_with_a_numbered_letter(world, register) -> None:
     app = register(date(2025, 9, 26))
-    actions.assign_application(
+    actions_replies.assign_application(
         actor=world.reviewer, application=app, unit=world.unit_a, assignee=world.clerk_a
     )
-    actions.draft_reply(actor=world.clerk_a, application=app, outcome="partial", reply_type="r19_partial",
-                        legal_basis="《条例》第十五条、第三十七条", text="附件为可公开部分。")  # fmt: skip
+    actions_replies.draft_reply(actor=world.clerk_a, application=app, outcome="partial", reply_type="r19_partial",
+                                legal_basis="《条例》第十五条、第三十七条", text="附件为可公开部分。")  # fmt: skip
     with pytest.raises(PermissionDenied):
-        actions.reply_application(actor=world.clerk_a, application=app, outcome="partial", reply_type="r19_partial",
-                                  legal_basis="x", text="y", on=date(2025, 10, 20))  # fmt: skip
-    actions.reply_application(actor=world.reviewer, application=app, outcome="partial", reply_type="r19_partial",
-                              legal_basis="《条例》第十五条、第三十七条", text="附件为可公开部分。",
-                              on=date(2025, 10, 20))  # fmt: skip
+        actions_replies.reply_application(actor=world.clerk_a, application=app, outcome="partial", reply_type="r19_partial",
+                                          legal_basis="x", text="y", on=date(2025, 10, 20))  # fmt: skip
+    actions_replies.reply_application(actor=world.reviewer, application=app, outcome="partial", reply_type="r19_partial",
+                                      legal_basis="《条例》第十五条、第三十七条", text="附件为可公开部分。",
+                                      on=date(2025, 10, 20))  # fmt: skip
     app.refresh_from_db()
     assert (app.status, app.outcome, app.on_time) == (Status.CLOSED, "partial", True)
     reply = app.letters.get(kind="reply")
@@ -93,29 +93,29 @@ def test_a_partial_reply_closes_the_case_with_a_numbered_letter(world, register)
 def test_reply_types_outside_the_rule_set_are_refused(world, register) -> None:
     app = register(date(2025, 9, 26))
     with pytest.raises(ActionError) as err:
-        actions.reply_application(actor=world.reviewer, application=app, outcome="open", reply_type="r08_public",
-                                  text="x", on=date(2025, 10, 9))  # fmt: skip
+        actions_replies.reply_application(actor=world.reviewer, application=app, outcome="open", reply_type="r08_public",
+                                          text="x", on=date(2025, 10, 9))  # fmt: skip
     assert "reply_type" in err.value.message_dict
     old = register(date(2013, 9, 30))
     with pytest.raises(ActionError) as err:
-        actions.reply_application(actor=world.reviewer, application=old, outcome="noprocess_4",
-                                  reply_type="r19_massive", legal_basis="x", text="x", on=date(2013, 10, 9))  # fmt: skip
+        actions_replies.reply_application(actor=world.reviewer, application=old, outcome="noprocess_4",
+                                          reply_type="r19_massive", legal_basis="x", text="x", on=date(2013, 10, 9))  # fmt: skip
     assert "outcome" in err.value.message_dict
     with pytest.raises(ActionError, match="2008"):
-        actions.set_later_date(actor=world.reviewer, application=old, later_date=date(2013, 12, 1), reason="x",
-                               on=date(2013, 10, 9))  # fmt: skip
+        actions_replies.set_later_date(actor=world.reviewer, application=old, later_date=date(2013, 12, 1), reason="x",
+                                       on=date(2013, 10, 9))  # fmt: skip
 
 
 def test_no_reply_after_withdrawal(world, register) -> None:
     app = register(date(2025, 9, 26))
-    actions.withdraw_application(
+    actions_replies.withdraw_application(
         actor=world.reviewer, application=app, reason="申请人电话撤回", on=date(2025, 10, 9)
     )
     app.refresh_from_db()
     assert (app.outcome, app.reply_type) == ("other_3", "r19_withdrawn")
     with pytest.raises(ActionError):
-        actions.reply_application(actor=world.reviewer, application=app, outcome="open", reply_type="r19_provide",
-                                  text="x", on=date(2025, 10, 10))  # fmt: skip
+        actions_replies.reply_application(actor=world.reviewer, application=app, outcome="open", reply_type="r19_provide",
+                                          text="x", on=date(2025, 10, 10))  # fmt: skip
 
 
 def test_per_page_fee_pauses_the_clock_until_paid(world, register) -> None:
@@ -179,7 +179,7 @@ def test_outsiders_see_nothing(world, register, person) -> None:
     with pytest.raises(PermissionDenied):
         actions.confirm_receipt(actor=world.clerk_a, application=own)
     with pytest.raises(ActionError):
-        actions.withdraw_application(actor=None, application=app, tracking_code="AAAAAAAAAA")
+        actions_replies.withdraw_application(actor=None, application=app, tracking_code="AAAAAAAAAA")
 
 
 def test_notices_to_the_applicant_are_in_the_platforms_language(world, register) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from gongkai.applications import actions, stats
+from gongkai.applications import actions, actions_replies, stats
 
 
 def test_table_three_counts_each_application_once_across_years(world, register, person) -> None:
@@ -16,11 +16,13 @@ def test_table_three_counts_each_application_once_across_years(world, register, 
     actions.submit_application(
         actor=None, organisation=world.unit_a, **person
     )  # never confirmed: not counted
-    actions.reply_application(actor=world.reviewer, application=a, outcome="open", reply_type="r19_provide",
-                              text="x", on=date(2025, 1, 10))  # fmt: skip
-    actions.reply_application(actor=world.reviewer, application=b, outcome="partial", reply_type="r19_partial",
-                              legal_basis="第十五条", text="x", on=date(2025, 3, 20))  # fmt: skip
-    actions.withdraw_application(actor=world.reviewer, application=d, reason="撤回", on=date(2025, 5, 8))
+    actions_replies.reply_application(actor=world.reviewer, application=a, outcome="open", reply_type="r19_provide",
+                                      text="x", on=date(2025, 1, 10))  # fmt: skip
+    actions_replies.reply_application(actor=world.reviewer, application=b, outcome="partial", reply_type="r19_partial",
+                                      legal_basis="第十五条", text="x", on=date(2025, 3, 20))  # fmt: skip
+    actions_replies.withdraw_application(
+        actor=world.reviewer, application=d, reason="撤回", on=date(2025, 5, 8)
+    )
     t24, t25 = stats.table3(2024), stats.table3(2025)
     assert (t24.new["total"], t24.carried_out["total"], t24.results_total("total")) == (1, 1, 0)
     assert t25.new == {"person": 1, "business": 1, "research": 0, "nonprofit": 0, "legal": 1, "other_org": 0,

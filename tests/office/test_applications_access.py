@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gongkai.applications import actions
+from gongkai.applications import actions, actions_replies
 from tests.office import test_applications_support as support
 from tests.office.test_applications_support import PDF, PERSON
 
@@ -116,7 +116,7 @@ def test_a_clerk_handles_and_drafts_but_the_office_decides(world, as_, case):
 
 def test_the_drafting_unit_sees_the_assigned_case_but_not_its_history(world, as_, register):
     app = register(organisation=world.unit_b)
-    actions.assign_application(
+    actions_replies.assign_application(
         actor=world.reviewer, application=app, unit=world.unit_a, assignee=world.clerk_a
     )
     client = as_("clerk_a")

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from gongkai.applications import actions
+from gongkai.applications import actions, actions_replies
 from gongkai.applications.models import Application, Status
 from tests.office import test_applications_support as support
 from tests.office.test_applications_support import PDF, form_data, workdays_ago
@@ -177,8 +177,8 @@ def test_a_step_that_no_longer_fits_the_state_becomes_a_message(world, as_, app)
     response = client.post(f"/office/applications/{app.pk}/confirm/", {"on": ""}, follow=True)
     assert response.status_code == 200
     assert "Not possible while the application is “Being handled”." in response.content.decode()
-    actions.reply_application(actor=world.reviewer, application=app, outcome="open", reply_type="r19_public",
-                              text="已主动公开。")  # fmt: skip
+    actions_replies.reply_application(actor=world.reviewer, application=app, outcome="open", reply_type="r19_public",
+                                      text="已主动公开。")  # fmt: skip
     response = client.post(f"/office/applications/{app.pk}/payment/", {"on": "", "receipt_number": "1"})
     assert response.status_code == 200  # the date is required: the form is invalid, the step not shown
     response = client.post(

@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from gongkai.applications import actions
+from gongkai.applications import actions, actions_base, actions_replies
 from gongkai.applications.models import Application, FeeStatus, Status
 from gongkai.applications.rules import R2008
 from gongkai.audit.models import AuditEvent
@@ -50,7 +50,7 @@ def test_the_happy_path_from_registration_to_the_reply(world, as_):
     # The tracking code is shown once, and it is the applicant's real code.
     page = clerk.get(response["Location"]).content.decode()
     code = re.search(r"Tracking code</dt><dd class=\"figure\"><code>([A-Z0-9]{10})</code>", page).group(1)
-    assert app.case_number in page and actions.check_tracking(app, code)
+    assert app.case_number in page and actions_base.check_tracking(app, code)
     again = clerk.get(response["Location"], follow=True)
     assert again.redirect_chain[-1][0] == f"/office/applications/{app.pk}/"
     assert code not in again.content.decode() and "shown once" in again.content.decode()
@@ -284,8 +284,8 @@ def test_forwarding_out_of_reach_returns_to_the_queue(world, as_, register):
 
 def test_a_returned_draft_and_an_added_document(world, as_, register):
     app = register()
-    actions.draft_reply(actor=world.clerk_a, application=app, outcome="open", reply_type="r19_public",
-                        text="已主动公开。")  # fmt: skip
+    actions_replies.draft_reply(actor=world.clerk_a, application=app, outcome="open", reply_type="r19_public",
+                                text="已主动公开。")  # fmt: skip
     response = step(as_("reviewer"), app, "return-draft", {"reason": "请补充网址"})
     assert "Draft returned." in response.content.decode()
     app.refresh_from_db()

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from gongkai.applications import actions
+from gongkai.applications import actions, actions_replies
 from tests.office import test_applications_support as support
 from tests.office.test_applications_support import PERSON, workdays_ago
 
@@ -39,15 +39,15 @@ def cases(world, register):
     corr = register(info_title="待补正的申请")
     actions.request_correction(actor=world.reviewer, application=corr, items="请写明年度", period_days=10)
     review = register(info_title="待审核的申请")
-    actions.assign_application(
+    actions_replies.assign_application(
         actor=world.reviewer, application=review, unit=world.unit_a, assignee=world.clerk_a
     )
-    actions.draft_reply(
+    actions_replies.draft_reply(
         actor=world.clerk_a, application=review, outcome="open", reply_type="r19_public", text="x"
     )
     closed = register(info_title="已办结的申请")
-    actions.reply_application(actor=world.reviewer, application=closed, outcome="open", reply_type="r19_public",
-                              text="已主动公开。")  # fmt: skip
+    actions_replies.reply_application(actor=world.reviewer, application=closed, outcome="open", reply_type="r19_public",
+                                      text="已主动公开。")  # fmt: skip
     pending, _code = actions.submit_application(actor=None, organisation=world.unit_a, **PERSON)
     other = register(organisation=world.unit_b, info_title="教育局的申请", channel="registered_mail",
                      signed_for_on=workdays_ago(1), on=workdays_ago(3))  # fmt: skip
@@ -120,7 +120,7 @@ def test_the_list_takes_the_same_number_of_queries_for_5_or_25_rows(world, as_, 
         for i in range(n):
             app = register(workdays_ago(i * 5 % 25), organisation=world.unit_a if i % 2 else world.unit_b,
                            info_title=f"申请{i}")  # fmt: skip
-            actions.assign_application(actor=world.reviewer, application=app, unit=world.unit_a)
+            actions_replies.assign_application(actor=world.reviewer, application=app, unit=world.unit_a)
 
     def queries(client, url: str) -> int:
         with CaptureQueriesContext(connection) as ctx:

@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from gongkai.applications import actions as app_actions
+from gongkai.applications import actions_replies
 from gongkai.applications.outcomes import ALLOWED
 from gongkai.office import views_reports
 from gongkai.reports import actions
@@ -32,8 +33,8 @@ def register(world: Any, on: date, org: Any = None) -> Any:
 
 
 def reply(world: Any, app: Any, on: date) -> Any:
-    return app_actions.reply_application(actor=world.reviewer, application=app, outcome="open",
-                                         reply_type=ALLOWED["2019"]["open"][0], legal_basis="第二十七条", text="答复", on=on)  # fmt: skip
+    return actions_replies.reply_application(actor=world.reviewer, application=app, outcome="open",
+                                             reply_type=ALLOWED["2019"]["open"][0], legal_basis="第二十七条", text="答复", on=on)  # fmt: skip
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from gongkai.applications import actions
+from gongkai.applications import actions, actions_base
 from gongkai.applications.models import Application, Document, DocumentKind, Status
 from gongkai.orgs.actions import set_organisation_active
 from tests.applications.conftest import PERSON
@@ -108,7 +108,7 @@ def test_an_application_is_submitted_and_the_code_is_shown_once(world, en):
     html = page(done)
     assert app.case_number in html
     code = re.search(r'Tracking code</dt><dd><strong class="token">([A-Z0-9]+)<', html).group(1)
-    assert actions.find_by_tracking(app.case_number, code) == app
+    assert actions_base.find_by_tracking(app.case_number, code) == app
     assert "shown only once" in html
     assert "counts from the day the office confirms receipt" in html
     # The confirmation leads straight to the tracking page (the code is remembered in this session).

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from gongkai.applications import actions
+from gongkai.applications import actions, actions_replies
 from gongkai.applications.idcard import mask
 from gongkai.applications.models import Application, DocumentKind, Status
 from gongkai.workdays.clock import explanation
@@ -148,8 +148,8 @@ def test_a_consultation_shows_as_a_step_without_the_party_or_its_letter(world, s
 def test_a_closed_case_offers_the_disclosed_information_as_a_download(world, submitted):
     app, code = submitted
     actions.confirm_receipt(actor=world.reviewer, application=app)
-    actions.reply_application(actor=world.reviewer, application=app, outcome="open", reply_type="r19_provide",
-                              text="予以公开。", documents=[("2013年预算.pdf", PDF)])  # fmt: skip
+    actions_replies.reply_application(actor=world.reviewer, application=app, outcome="open", reply_type="r19_provide",
+                                      text="予以公开。", documents=[("2013年预算.pdf", PDF)])  # fmt: skip
     actions.add_document(
         actor=world.reviewer, application=app, kind="internal", name="内部审批单.pdf", data=PDF
     )

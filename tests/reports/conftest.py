@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from gongkai.applications import actions as app_actions
+from gongkai.applications import actions_replies
 from gongkai.applications.outcomes import ALLOWED, Outcome
 from gongkai.disclosure import actions as item_actions
 from gongkai.disclosure.models import Genre
@@ -56,8 +57,8 @@ class Year:
 
     def reply(self, app: Any, outcome: str, on: date) -> Any:
         reply_type = ALLOWED["2019"][outcome][0]
-        return app_actions.reply_application(actor=self.world.reviewer, application=app, outcome=outcome,
-                                             reply_type=reply_type, legal_basis="第十四条", text="答复", on=on)  # fmt: skip
+        return actions_replies.reply_application(actor=self.world.reviewer, application=app, outcome=outcome,
+                                                 reply_type=reply_type, legal_basis="第十四条", text="答复", on=on)  # fmt: skip
 
     def applications(self) -> None:
         w = self.world
@@ -90,8 +91,8 @@ class Year:
         self.apps["other_1"], self.apps["other_2"] = app, fee_app
         # 其他处理 3: withdrawn.
         wd = self.register(D(2025, 10, 13), column="other_org")
-        self.apps["other_3"] = app_actions.withdraw_application(actor=w.reviewer, application=wd, reason="撤回",
-                                                                on=D(2025, 10, 14))  # fmt: skip
+        self.apps["other_3"] = actions_replies.withdraw_application(actor=w.reviewer, application=wd, reason="撤回",
+                                                                    on=D(2025, 10, 14))  # fmt: skip
         # Open at the end of 2025 (carried out), one replied in 2026.
         self.apps["b1"] = self.register(D(2025, 12, 22), column="research")
         self.apps["b2"] = self.register(D(2025, 12, 29), org=w.unit_b, column="legal")

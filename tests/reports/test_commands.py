@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
 
-from gongkai.applications import actions as app_actions
+from gongkai.applications import actions_replies
 from gongkai.reports import actions
 from gongkai.reports.models import AnnualReport, PublishedVersion
 
@@ -142,8 +142,8 @@ def test_check_fails_on_a_tampered_report_and_prints_the_violation(published: An
 
 def test_check_drift_lists_a_cell_the_records_no_longer_give(published: Any, year: Any) -> None:
     w = year.world
-    app_actions.withdraw_application(actor=w.reviewer, application=year.apps["b2"], reason="撤回",
-                                     on=year.apps["b2"].received_on)  # fmt: skip
+    actions_replies.withdraw_application(actor=w.reviewer, application=year.apps["b2"], reason="撤回",
+                                         on=year.apps["b2"].received_on)  # fmt: skip
     out, _err = run("check", "--drift", "--year", "2025")
     assert "drift t3/carried_out/total" in out
     assert "0 failing" in out and "with figures the records no longer give" in out
