@@ -17,7 +17,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils import translation
 
-from gongkai.applications.imports import HEADERS, mask_name
+from gongkai.applications.imports_parsing import HEADERS, mask_name
 from gongkai.applications.models import Application, Correction, FeeNotice, FeeStatus, Status
 from gongkai.applications.policies import ApplicationPolicy
 from gongkai.disclosure.exports import ExportColumn, Exporter, register_exporter

@@ -13,13 +13,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from gongkai.applications.idcard import check_char
-from gongkai.applications.imports import (
-    HEADERS,
-    ApplicationsImporter,
-    import_applications_file,
-    mask_name,
-    parse_application_rows,
-)
+from gongkai.applications.imports import ApplicationsImporter, import_applications_file
+from gongkai.applications.imports_parsing import HEADERS, mask_name, parse_application_rows
 from gongkai.applications.models import Application, ApplicationSerial, Letter, Status
 from gongkai.audit.models import AuditEvent
 from gongkai.disclosure.bulk import ImportRejected
