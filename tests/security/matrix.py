@@ -516,6 +516,8 @@ MATRIX: dict[str, str] = {
         "login     403       ok        ok        ok        ok        ok        ok",
     "office/audit/verify/":
         "login     403       403       403       403       403       403       403",
+    "office/status/":
+        "login     403       403       403       403       403       403       403",
     "office/history/<int:ct>/<str:pk>/":
         "login     403       404       ok        ok        ok        404       ok",
     "office/tokens/":
