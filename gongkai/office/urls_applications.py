@@ -7,17 +7,18 @@ URL (``office:application_<step>``), all served by one view that looks the step 
 from django.urls import path
 
 from gongkai.office import views_applications as views
+from gongkai.office import views_applications_case as case_views
 
 urlpatterns = [
     path("", views.application_list, name="application_list"),
     path("new/", views.application_create, name="application_create"),
-    path("<int:pk>/", views.application_detail, name="application_detail"),
+    path("<int:pk>/", case_views.application_detail, name="application_detail"),
     path("<int:pk>/registered/", views.application_registered, name="application_registered"),
-    path("<int:pk>/letters/<int:letter_pk>/", views.application_letter, name="application_letter"),
-    path("<int:pk>/documents/<int:document_pk>/", views.application_document, name="application_document"),
+    path("<int:pk>/letters/<int:letter_pk>/", case_views.application_letter, name="application_letter"),
+    path("<int:pk>/documents/<int:document_pk>/", case_views.application_document, name="application_document"),
     *[
-        path(f"<int:pk>/{step.name.replace('_', '-')}/", views.application_step, {"step": step.name},
+        path(f"<int:pk>/{step.name.replace('_', '-')}/", case_views.application_step, {"step": step.name},
              name=f"application_{step.name}")
-        for step in views.STEPS
+        for step in case_views.STEPS
     ],
 ]  # fmt: skip
