@@ -1,7 +1,7 @@
 """``makemessages`` that also extracts ``N_("…")``, our alias of ``gettext_noop``.
 
 Notices to applicants are marked with ``N_`` and translated later in the platform's language
-(``applications.actions._notify``); without this keyword xgettext skips them and they stay English.
+(``applications.actions_base._notify``); without this keyword xgettext skips them and they stay English.
 """
 
 from django.core.management.commands.makemessages import Command as MakeMessagesCommand
