@@ -138,3 +138,26 @@ def _reference_spans(text: str, terms: list[Term]) -> list[tuple[int, int]]:
 def test_match_spans_agree_with_normalising_each_character(text: str, words: list[str]) -> None:
     terms = [Term(w, not w.isascii()) for w in words]
     assert match_spans(text, terms) == _reference_spans(text, terms)
+
+
+def test_remembered_runs_give_what_jieba_gives_and_long_runs_are_not_kept() -> None:
+    text = "各乡镇人民政府要切实加强组织领导。各乡镇人民政府、县直各单位：根据有关规定" + "政府信息公开" * 10
+    remembered = tokens_for_index(text)
+    segment._remembered_run.cache_clear()
+    dt = segment._jieba()
+    expected_words = [
+        w
+        for run in (
+            "各乡镇人民政府要切实加强组织领导",
+            "各乡镇人民政府",
+            "县直各单位",
+            "根据有关规定" + "政府信息公开" * 10,
+        )
+        for w in dt.cut_for_search(run, HMM=False)
+        if 3 <= len(w) <= segment.MAX_TOKEN
+    ]
+    assert [t for t in remembered if len(t) >= 3] == expected_words
+    assert tokens_for_index(text) == remembered
+    assert tokens_for_index(text) == remembered  # the second time from the cache
+    info = segment._remembered_run.cache_info()
+    assert info.hits >= 3 and info.currsize == 3  # the 66-character run is not kept
