@@ -549,10 +549,18 @@ def disclosure_items(w: World) -> tuple[int, dict]:
     return written, {"index": {f"{o}/{y}": n for (o, y), n in serial.items()}}
 
 
-def _segment(batch: list[tuple[str, str, str]]) -> list[tuple]:
-    from gongkai.search.index import segment_texts
+def _index_rows(batch: list[tuple[Any, list[str]]], vendor: str) -> list[list]:
+    """The COPY rows of the index documents of ``(item, facets)`` pairs: segmenting and building
+    the tsvector both in the worker (the main process only reads the items and copies)."""
+    from gongkai.search.index import build_document, item_texts, segment_texts
+    from gongkai.search.models import SearchDocument
 
-    return [segment_texts(texts) for texts in batch]
+    fields = [f.attname for f in SearchDocument._meta.concrete_fields]
+    rows = []
+    for item, facets in batch:
+        doc = build_document(item, segment_texts(item_texts(item)), facets, vendor)
+        rows.append([getattr(doc, f) for f in fields])
+    return rows
 
 
 def _init_worker() -> None:
@@ -589,24 +597,28 @@ def search_index(w: World) -> tuple[int, dict]:
     with multiprocessing.get_context("fork").Pool(w.processes, initializer=_init_worker) as pool:
         batch = list(qs.filter(pk__gt=last)[:batch_size])
         while batch:
-            texts = [index.item_texts(i) for i in batch]
-            step = max(1, len(texts) // (w.processes * 4))
-            futures = [pool.apply_async(_segment, (texts[k : k + step],)) for k in range(0, len(texts), step)]
-            nxt = list(qs.filter(pk__gt=batch[-1].pk)[:batch_size])  # read while the workers segment
-            tokens = [t for f in futures for t in f.get()]
-            docs = [index.build_document(i, tok, facets.of(i), w.vendor) for i, tok in zip(batch, tokens, strict=True)]
+            # The workers segment and build the documents; this process reads the next batch meanwhile.
+            pairs = [(i, facets.of(i)) for i in batch]
+            step = max(1, len(pairs) // (w.processes * 4))
+            futures = [pool.apply_async(_index_rows, (pairs[k : k + step], w.vendor))
+                       for k in range(0, len(pairs), step)]  # fmt: skip
+            nxt = list(qs.filter(pk__gt=batch[-1].pk)[:batch_size])
+            rows = [r for f in futures for r in f.get()]
             with transaction.atomic():
                 if w.vendor == "postgresql":  # COPY: several times faster than INSERTs of large tsvectors
                     with (
                         connection.cursor() as cur,
                         cur.cursor.copy(f"COPY {fts.DOC_TABLE} ({columns}) FROM STDIN") as copy,
                     ):
-                        for doc in docs:
-                            copy.write_row([getattr(doc, f.attname) for f in fields])
+                        for row in rows:
+                            copy.write_row(row)
                 else:
-                    SearchDocument.objects.bulk_create(docs, batch_size=1000)
-                done += len(docs)
-                written += len(docs)
+                    names = [f.attname for f in fields]
+                    SearchDocument.objects.bulk_create(
+                        [SearchDocument(**dict(zip(names, row, strict=True))) for row in rows], batch_size=1000
+                    )
+                done += len(rows)
+                written += len(rows)
                 w.book.put(w.stage, done)
             bar.update(done)
             batch = nxt
