@@ -583,6 +583,10 @@ def search_index(w: World) -> tuple[int, dict]:
                 cur.execute(sql)
         else:
             cur.execute(f"DROP INDEX IF EXISTS {fts.GIN_INDEX}")
+            # Statistics of the items just loaded: without them the planner took the batches'
+            # "id > last ORDER BY id LIMIT n" for a few rows and read every remaining item per batch
+            # (a bitmap scan and a sort; 900 items/s at province scale instead of 4,800).
+            cur.execute(f"ANALYZE {DisclosureItem._meta.db_table}")
     qs = DisclosureItem.objects.filter(status=ItemStatus.PUBLISHED).only(*index.ITEM_FIELDS).order_by("pk")
     total = qs.count()
     already = SearchDocument.objects.count()
