@@ -50,7 +50,7 @@ from gongkai.office.views_applications import (
     policy,
 )
 from gongkai.orgs.models import Organisation, Role, RoleAssignment
-from gongkai.portal.downloads import DOWNLOAD_CSP, content_disposition
+from gongkai.portal.downloads import stored_file_response
 from gongkai.workdays.calendar import get_calendar
 from gongkai.workdays.clock import explanation
 from gongkai.workdays.models import Clock
@@ -684,14 +684,10 @@ def application_document(request: HttpRequest, pk: int, document_pk: int) -> Fil
     doc = app.documents.filter(pk=document_pk).first()
     if doc is None:
         raise Http404
-    try:
-        handle = doc.file.open("rb")
-    except (FileNotFoundError, OSError) as exc:  # the row outlived its file
-        raise Http404 from exc
-    response = FileResponse(handle, content_type=doc.content_type or "application/octet-stream")
-    response["Content-Disposition"] = content_disposition(doc.filename, f"document-{doc.pk}")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = DOWNLOAD_CSP
-    response["Cross-Origin-Resource-Policy"] = "same-origin"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(
+        doc.file,
+        content_type=doc.content_type,
+        name=doc.filename,
+        fallback_stem=f"document-{doc.pk}",
+        cache_control="private, no-store",
+    )

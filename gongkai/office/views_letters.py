@@ -37,6 +37,7 @@ from gongkai.notifications.models import MessageChannel, MessageStatus
 from gongkai.office.views import apply_action_error, run_form, staff_required
 from gongkai.orgs.models import Organisation, Role
 from gongkai.orgs.scope import scope_ids
+from gongkai.portal.downloads import DOWNLOAD_CSP  # a download is a file, never a page of this origin
 
 application_policy = ApplicationPolicy()
 template_policy = LetterTemplatePolicy()
@@ -44,8 +45,6 @@ message_policy = MessagePolicy()
 
 OUTBOX_PAGE_SIZE = 50
 PLATFORM = "platform"
-# A download is a file, never a page of this origin.
-DOWNLOAD_CSP = "default-src 'none'; sandbox; frame-ancestors 'none'"
 
 
 # --- downloads --------------------------------------------------------------------------------

@@ -41,7 +41,7 @@ from gongkai.office.views import run_form, staff_required
 from gongkai.office.views_applications import Due
 from gongkai.orgs.models import Organisation, Role
 from gongkai.orgs.scope import scope_ids
-from gongkai.portal.downloads import DOWNLOAD_CSP, content_disposition
+from gongkai.portal.downloads import stored_file_response
 from gongkai.services import actions
 from gongkai.services.models import (
     Appointment,
@@ -502,17 +502,13 @@ def case_material(request: HttpRequest, pk: int, material_pk: int) -> FileRespon
     material = case.material_files.filter(pk=material_pk).first()
     if material is None:
         raise Http404
-    try:
-        handle = material.file.open("rb")
-    except (FileNotFoundError, OSError) as exc:  # the row outlived its file
-        raise Http404 from exc
-    response = FileResponse(handle, content_type=material.content_type or "application/octet-stream")
-    response["Content-Disposition"] = content_disposition(material.name, f"material-{material.pk}")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = DOWNLOAD_CSP
-    response["Cross-Origin-Resource-Policy"] = "same-origin"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(
+        material.file,
+        content_type=material.content_type,
+        name=material.name,
+        fallback_stem=f"material-{material.pk}",
+        cache_control="private, no-store",
+    )
 
 
 # --- the list of cases --------------------------------------------------------------------------

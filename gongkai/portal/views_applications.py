@@ -26,7 +26,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -49,7 +49,7 @@ from gongkai.applications.policies import ApplicationPolicy
 from gongkai.core.actions import ActionError
 from gongkai.portal import captcha
 from gongkai.portal.case_access import CodeStore, Receipts, session_tag
-from gongkai.portal.downloads import DOWNLOAD_CSP, content_disposition
+from gongkai.portal.downloads import DOWNLOAD_CSP, content_disposition, stored_file_response
 from gongkai.portal.forms_applications import ApplicationForm, CorrectionForm, TrackForm, WithdrawForm
 from gongkai.portal.queries import public_units
 from gongkai.workdays.clock import explanation
@@ -570,16 +570,12 @@ def document(request: HttpRequest, case_number: str, pk: int) -> HttpResponse:
     doc = app.documents.filter(pk=pk, kind__in=APPLICANT_DOWNLOADS).first()
     if doc is None:
         raise Http404
-    try:
-        handle = doc.file.open("rb")
-    except (FileNotFoundError, OSError) as exc:
-        raise Http404 from exc
-    response = FileResponse(handle, content_type=doc.content_type or "application/octet-stream")
-    response["Content-Disposition"] = content_disposition(doc.filename, f"document-{doc.pk}")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = DOWNLOAD_CSP
-    response["Cross-Origin-Resource-Policy"] = "same-origin"
-    return response
+    return stored_file_response(
+        doc.file,
+        content_type=doc.content_type,
+        name=doc.filename,
+        fallback_stem=f"document-{doc.pk}",
+    )
 
 
 @private_page
