@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.accounts.models import TokenScope
+from gongkai.core.widgets import FastSelect
 from gongkai.orgs.codes import normalise_code, validate_org_code
 from gongkai.orgs.models import Organisation, OrgKind, Role
 from gongkai.workdays.models import DayKind
@@ -71,7 +72,9 @@ class StaffUserForm(forms.Form):
     display_name = forms.CharField(label=_("Full name"), max_length=100)
     email = forms.EmailField(label=_("E-mail"), required=False)
     phone = forms.CharField(label=_("Telephone"), max_length=30, required=False)
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none(), widget=FastSelect
+    )
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     password = forms.CharField(
         label=_("Initial password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -90,7 +93,9 @@ class UserEditForm(forms.Form):
 
 
 class RoleGrantForm(forms.Form):
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none(), widget=FastSelect
+    )
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     covers_subunits = forms.TypedChoiceField(
         label=_("Reaches sub-units"),

@@ -33,6 +33,7 @@ from gongkai.applications.models import (
 from gongkai.applications.outcomes import Outcome, ReplyType, outcomes_for, reply_types_for
 from gongkai.applications.rules import RuleSet, RuleSetCode
 from gongkai.core.files import MB
+from gongkai.core.widgets import FastSelect
 from gongkai.office.forms_items import DateInput, MultipleFileInput, OrganisationChoiceField
 
 # Uploads above this are refused before they are read into memory (as for items' attachments).
@@ -59,6 +60,8 @@ def _today() -> Any:
 
 class ObjectChoiceField(forms.ChoiceField):
     """A select of model objects offered by the view; cleans to the object (or None)."""
+
+    widget = FastSelect
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -168,9 +171,9 @@ class ApplicationFilterForm(forms.Form):
 class RegisterForm(forms.Form):
     """An application handed in, posted, faxed, e-mailed or made orally, with its receipt facts."""
 
-    organisation = OrganisationChoiceField(label=_("Agency applied to"), widget=forms.Select(attrs=REQUIRED))
+    organisation = OrganisationChoiceField(label=_("Agency applied to"), widget=FastSelect(attrs=REQUIRED))
     channel = forms.ChoiceField(
-        label=_("How it arrived"), choices=_blank(STAFF_CHANNELS), widget=forms.Select(attrs=REQUIRED)
+        label=_("How it arrived"), choices=_blank(STAFF_CHANNELS), widget=FastSelect(attrs=REQUIRED)
     )
     submitted_on = forms.DateField(
         label=_("Submitted on"), widget=DateInput(attrs=REQUIRED),
@@ -191,7 +194,7 @@ class RegisterForm(forms.Form):
     receipt_note = forms.CharField(label=_("Receipt note"), max_length=300, required=False)
     applicant_type = forms.ChoiceField(
         label=_("Applicant type"), choices=_blank(ApplicantType.choices), required=False,
-        widget=forms.Select(attrs=REQUIRED),
+        widget=FastSelect(attrs=REQUIRED),
     )  # fmt: skip
     applicant_name = forms.CharField(
         label=_("Name of the person or organisation"), max_length=200, required=False,
@@ -221,13 +224,13 @@ class RegisterForm(forms.Form):
     purpose = forms.CharField(label=_("Purpose"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     info_form = forms.ChoiceField(
         label=_("Form wanted"), choices=_blank(InfoForm.choices), required=False,
-        widget=forms.Select(attrs=REQUIRED),
+        widget=FastSelect(attrs=REQUIRED),
     )  # fmt: skip
     delivery = forms.ChoiceField(
         label=_("Delivery"),
         choices=_blank(Delivery.choices),
         required=False,
-        widget=forms.Select(attrs=REQUIRED),
+        widget=FastSelect(attrs=REQUIRED),
     )
     documents = FilesField(label=_("Documents from the applicant (ID copy, licence, the form itself)"))
 

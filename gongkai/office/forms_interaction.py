@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gongkai.core.widgets import FastSelect
 from gongkai.interaction.models import ChannelKind, InvalidReason, Rating
 from gongkai.office.forms_applications import REQUIRED, ObjectChoiceField, _blank
 from gongkai.office.forms_items import DateInput, OrganisationChoiceField
@@ -56,8 +57,8 @@ class LetterFilterForm(forms.Form):
 class RegisterLetterForm(forms.Form):
     """A call, a forwarded case or a posted letter entered by staff."""
 
-    channel = ObjectChoiceField(label=_("Channel"), widget=forms.Select(attrs=REQUIRED))
-    category = ObjectChoiceField(label=_("Category"), widget=forms.Select(attrs=REQUIRED))
+    channel = ObjectChoiceField(label=_("Channel"), widget=FastSelect(attrs=REQUIRED))
+    category = ObjectChoiceField(label=_("Category"), widget=FastSelect(attrs=REQUIRED))
     received_on = forms.DateField(
         label=_("Received on"), required=False, widget=DateInput(), help_text=_("Leave empty for today.")
     )
@@ -149,7 +150,7 @@ class TriageForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    lead_unit = OrganisationChoiceField(label=_("Lead unit"), widget=forms.Select(attrs=REQUIRED))
+    lead_unit = OrganisationChoiceField(label=_("Lead unit"), widget=FastSelect(attrs=REQUIRED))
     assist_units = forms.MultipleChoiceField(
         label=_("Assisting units"), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -197,7 +198,7 @@ class ChaseForm(forms.Form):
 
 class CallbackForm(forms.Form):
     rating = forms.ChoiceField(
-        label=_("Rating"), choices=_blank(Rating.choices), widget=forms.Select(attrs=REQUIRED)
+        label=_("Rating"), choices=_blank(Rating.choices), widget=FastSelect(attrs=REQUIRED)
     )
     note = forms.CharField(label=_("Comment"), max_length=500, required=False)
 
@@ -212,9 +213,9 @@ class PublishForm(forms.Form):
 
 
 class ChannelForm(forms.Form):
-    organisation = OrganisationChoiceField(label=_("Government"), widget=forms.Select(attrs=REQUIRED))
+    organisation = OrganisationChoiceField(label=_("Government"), widget=FastSelect(attrs=REQUIRED))
     kind = forms.ChoiceField(
-        label=_("Kind"), choices=_blank(ChannelKind.choices), widget=forms.Select(attrs=REQUIRED)
+        label=_("Kind"), choices=_blank(ChannelKind.choices), widget=FastSelect(attrs=REQUIRED)
     )
     name = forms.CharField(label=_("Name"), max_length=60, widget=forms.TextInput(attrs=REQUIRED))
     limit_days = forms.IntegerField(
@@ -228,8 +229,8 @@ class ChannelForm(forms.Form):
 
 
 class TimeLimitForm(forms.Form):
-    channel = ObjectChoiceField(label=_("Channel"), widget=forms.Select(attrs=REQUIRED))
-    category = ObjectChoiceField(label=_("Category"), widget=forms.Select(attrs=REQUIRED))
+    channel = ObjectChoiceField(label=_("Channel"), widget=FastSelect(attrs=REQUIRED))
+    category = ObjectChoiceField(label=_("Category"), widget=FastSelect(attrs=REQUIRED))
     days = forms.IntegerField(label=_("Working days"), min_value=1, max_value=365)
 
     def __init__(self, *args: Any, channels: list[Any], categories: list[Any], **kwargs: Any) -> None:

@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gongkai.core.widgets import FastSelect
 from gongkai.disclosure.models import Category, Channel, DisclosureItem, Genre, ItemKind, ItemStatus, Validity
 from gongkai.orgs.models import Organisation
 
@@ -71,6 +72,8 @@ def org_choices(organisations: Iterable[Organisation]) -> list[tuple[str, str]]:
 class CategoryChoiceField(forms.ChoiceField):
     """A select of the category tree, indented; cleans to a Category (or None)."""
 
+    widget = FastSelect
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
@@ -87,6 +90,8 @@ class CategoryChoiceField(forms.ChoiceField):
 
 class OrganisationChoiceField(forms.ChoiceField):
     """A select of organisations in tree order, indented; cleans to an Organisation."""
+
+    widget = FastSelect
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -17,6 +17,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gongkai.core.widgets import FastSelect
 from gongkai.office.forms_applications import REQUIRED, ObjectChoiceField, _blank, on_field
 from gongkai.office.forms_items import DateInput, MultipleFileInput, OrganisationChoiceField
 from gongkai.services.models import ApplicantKind, CaseChannel, CaseResult, CaseStatus, ItemKind, StepDecision
@@ -55,8 +56,8 @@ class UploadsField(forms.FileField):
 class ReceiveForm(forms.Form):
     """An application handed in at a window (or brought by an appointment)."""
 
-    window = ObjectChoiceField(label=_("Window"), widget=forms.Select(attrs=REQUIRED))
-    item = ObjectChoiceField(label=_("Service"), widget=forms.Select(attrs=REQUIRED))
+    window = ObjectChoiceField(label=_("Window"), widget=FastSelect(attrs=REQUIRED))
+    item = ObjectChoiceField(label=_("Service"), widget=FastSelect(attrs=REQUIRED))
     appointment = ObjectChoiceField(label=_("Appointment"), required=False)
     on = on_field(_("Received on"))
     applicant_kind = forms.ChoiceField(
@@ -246,7 +247,7 @@ class ItemFilterForm(forms.Form):
 class ItemForm(forms.Form):
     """Every field of a service item but its publication (which has its own buttons)."""
 
-    organisation = OrganisationChoiceField(label=_("Implementing unit"), widget=forms.Select(attrs=REQUIRED))
+    organisation = OrganisationChoiceField(label=_("Implementing unit"), widget=FastSelect(attrs=REQUIRED))
     code = forms.CharField(label=_("Item code"), max_length=40, widget=forms.TextInput(attrs=REQUIRED))
     name = forms.CharField(label=_("Name"), max_length=200, widget=forms.TextInput(attrs=REQUIRED))
     kind = forms.ChoiceField(label=_("Kind"), choices=ItemKind.choices)
@@ -318,7 +319,7 @@ class ItemForm(forms.Form):
 
 
 class WindowForm(forms.Form):
-    centre = OrganisationChoiceField(label=_("Centre"), widget=forms.Select(attrs=REQUIRED))
+    centre = OrganisationChoiceField(label=_("Centre"), widget=FastSelect(attrs=REQUIRED))
     number = forms.CharField(label=_("Window number"), max_length=20, widget=forms.TextInput(attrs=REQUIRED))
     name = forms.CharField(label=_("Name"), max_length=100, widget=forms.TextInput(attrs=REQUIRED))
     units = forms.MultipleChoiceField(

@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gongkai.core.widgets import FastSelect
 from gongkai.office.forms_applications import REQUIRED
 from gongkai.office.forms_items import DateInput
 from gongkai.supervision.models import CardColour
@@ -74,7 +75,7 @@ class UnitCardForm(CardForm):
     """A card to a unit, about no case in particular (from the cards page)."""
 
     field_order = ["organisation", "colour", "reason"]
-    organisation = forms.ChoiceField(label=_("Unit"), widget=forms.Select(attrs=REQUIRED))
+    organisation = forms.ChoiceField(label=_("Unit"), widget=FastSelect(attrs=REQUIRED))
 
     def __init__(self, *args: Any, units: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
+from gongkai.core.widgets import FastSelect
 from gongkai.interaction import actions_decisions as actions
 from gongkai.interaction.models_decisions import CommentStatus, DecisionStatus, DraftDecision, HearingStatus
 from gongkai.interaction.policies_decisions import (
@@ -38,7 +39,7 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 class DecisionForm(forms.Form):
     organisation = forms.ModelChoiceField(
-        label=gettext_lazy("Organisation"), queryset=Organisation.objects.none()
+        label=gettext_lazy("Organisation"), queryset=Organisation.objects.none(), widget=FastSelect
     )
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
     summary = forms.CharField(
@@ -98,7 +99,7 @@ class ModerateForm(forms.Form):
 
 class HearingForm(forms.Form):
     organisation = forms.ModelChoiceField(
-        label=gettext_lazy("Organisation"), queryset=Organisation.objects.none()
+        label=gettext_lazy("Organisation"), queryset=Organisation.objects.none(), widget=FastSelect
     )
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
     date = forms.DateField(label=gettext_lazy("Date"), widget=DATE)

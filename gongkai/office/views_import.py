@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gongkai.core.actions import ActionError
+from gongkai.core.widgets import FastSelect
 from gongkai.disclosure.bulk import ImportRejected
 from gongkai.disclosure.exports import (
     CONTENT_TYPES,
@@ -57,6 +58,8 @@ def _writable_orgs(user: Any) -> list[Organisation]:
 
 
 class OrganisationField(forms.ModelChoiceField):
+    widget = FastSelect
+
     def label_from_instance(self, obj: Organisation) -> str:
         return "— " * obj.depth + obj.name
 

@@ -17,6 +17,7 @@ from django.utils.translation import ngettext_lazy
 from gongkai.applications.models import ApplicantType, Delivery, IdType, InfoForm
 from gongkai.core.actions import ActionError
 from gongkai.core.files import MB, check_upload
+from gongkai.core.widgets import FastSelect
 from gongkai.orgs.models import Organisation, OrgKind
 from gongkai.portal import captcha
 
@@ -172,6 +173,7 @@ class ApplicationForm(forms.Form):
 
     organisation = forms.ChoiceField(
         label=_("Agency applied to"),
+        widget=FastSelect,
         help_text=_(
             "The agency that holds the information. If you are not sure, choose the government: "
             "its disclosure office passes the application on."

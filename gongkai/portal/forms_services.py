@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.core.files import MB
+from gongkai.core.widgets import FastSelect
 from gongkai.portal import captcha
 from gongkai.portal.forms_applications import MultipleFileField, mark_optional, max_file_bytes, max_files
 from gongkai.services.models import ApplicantKind, ItemKind
@@ -90,7 +91,9 @@ class GuideFilterForm(forms.Form):
         label=_("Name or item code contains"), max_length=100, required=False,
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )  # fmt: skip
-    unit = forms.TypedChoiceField(label=_("Implementing unit"), required=False, coerce=int, empty_value=None)
+    unit = forms.TypedChoiceField(
+        label=_("Implementing unit"), required=False, coerce=int, empty_value=None, widget=FastSelect
+    )
     kind = forms.ChoiceField(label=_("Kind"), required=False)
 
     def __init__(self, *args: Any, units: Iterable[tuple[int, str]], **kwargs: Any) -> None:
