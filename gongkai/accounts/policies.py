@@ -9,7 +9,7 @@ from django.db.models import Q
 from gongkai.accounts.models import ApiToken, User
 from gongkai.core.policies import NONE, Policy, Predicate, is_authenticated, platform_admin, register
 from gongkai.orgs.models import Role, RoleAssignment
-from gongkai.orgs.scope import scope_ids
+from gongkai.orgs.scope import scope_ids, scope_in
 
 is_superuser = platform_admin
 
@@ -31,9 +31,9 @@ def _administered(*, wholly: bool = False) -> Predicate:
     """
 
     def q(user: Any) -> Q:
-        ids = scope_ids(user, (Role.ADMIN,))
-        if not ids:
+        if not scope_ids(user, (Role.ADMIN,)):
             return NONE
+        ids = scope_in(user, (Role.ADMIN,))
         cond = Q(pk__in=RoleAssignment.objects.filter(organisation_id__in=ids).values("user_id"))
         if wholly:
             outside = RoleAssignment.objects.exclude(organisation_id__in=ids).values("user_id")

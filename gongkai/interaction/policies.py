@@ -15,7 +15,7 @@ from django.db.models import Q
 from gongkai.core.policies import NONE, Policy, Predicate, field_is, platform_admin, register
 from gongkai.interaction.models import Channel, Letter
 from gongkai.orgs.models import Role
-from gongkai.orgs.scope import in_scope, scope_ids
+from gongkai.orgs.scope import in_scope, scope_ids, scope_in
 
 UNIT_ROLES = (Role.CLERK, Role.REVIEWER, Role.ADMIN)
 
@@ -30,11 +30,12 @@ MAX_ASSISTED_BY_ID = 1000
 
 
 def _assist_q(user: Any) -> Q:
-    ids = scope_ids(user, UNIT_ROLES)
-    if not ids:
+    if not scope_ids(user, UNIT_ROLES):
         return NONE
     # A subquery, not a join: a letter with several assisting units must not be listed twice.
-    through = Letter.assist_units.through.objects.filter(organisation_id__in=ids).values("letter_id")
+    through = Letter.assist_units.through.objects.filter(
+        organisation_id__in=scope_in(user, UNIT_ROLES)
+    ).values("letter_id")
     # Named by id, the letters are one more index scan the database can OR with the scans of the
     # other rules (organisation, lead unit), so a list reads only the rows the user may see. A
     # subquery in the OR would make it test every letter of the table instead.

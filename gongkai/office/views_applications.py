@@ -16,13 +16,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -40,10 +38,11 @@ from gongkai.applications.models import (
 )
 from gongkai.applications.policies import ApplicationPolicy
 from gongkai.office import forms_applications as forms
+from gongkai.office.queues import ALL, DUE, WORK, CountedPaginator, Tab, TabCount, count_tabs
 from gongkai.office.shown_once import CodeShownOnce
 from gongkai.office.views import run_form, staff_required
 from gongkai.orgs.models import Organisation, Role
-from gongkai.orgs.scope import scope_ids
+from gongkai.orgs.scope import scope_ids, scope_in
 from gongkai.workdays.calendar import get_calendar
 
 policy = ApplicationPolicy()
@@ -85,7 +84,7 @@ def handling_organisations(user: Any) -> list[Organisation]:
     """Active organisations for which the user may register an application (the "handle" verb)."""
     qs = Organisation.objects.filter(is_active=True).order_by("path")
     if not user.is_superuser:
-        qs = qs.filter(pk__in=scope_ids(user, HANDLER_ROLES))
+        qs = qs.filter(pk__in=scope_in(user, HANDLER_ROLES))
     return [org for org in qs if policy.can(user, "handle", Application(organisation=org))]
 
 
@@ -138,8 +137,9 @@ class Queue:
     label: Any
     q: Callable[[Any, date, Any], Q]
     order: tuple[Any, ...] = ("-submitted_at", "-id")
-    # A tab on the due date (the clock or a reasoned later date), which only open cases have.
-    by_due: bool = False
+    # How the tab is counted (see ``queues``): WORK, DUE (on the due date — the clock or a
+    # reasoned later date — which only open cases have) or ALL (up to a limit).
+    count: str = WORK
 
 
 BY_DUE = (F("due").asc(nulls_last=True), "received_on", "id")
@@ -155,16 +155,16 @@ def _status(status: str) -> Callable[[Any, date, Any], Q]:
 
 
 QUEUES = [
-    Queue("", gettext_lazy("All"), lambda u, t, c: ~Q(status=Status.DISCARDED)),
+    Queue("", gettext_lazy("All"), lambda u, t, c: ~Q(status=Status.DISCARDED), count=ALL),
     Queue("pending", gettext_lazy("To confirm"), _status(Status.PENDING), ("submitted_at", "id")),
     Queue("processing", gettext_lazy("Being handled"), _status(Status.PROCESSING), BY_DUE),
-    Queue("due_soon", gettext_lazy("Due within 3 working days"), _due_soon, BY_DUE, by_due=True),
+    Queue("due_soon", gettext_lazy("Due within 3 working days"), _due_soon, BY_DUE, count=DUE),
     Queue(
         "overdue",
         gettext_lazy("Overdue"),
         lambda u, t, c: Q(status__in=OPEN_STATUSES, due__lt=t),
         BY_DUE,
-        by_due=True,
+        count=DUE,
     ),
     Queue("correction", gettext_lazy("Awaiting correction"), _status(Status.CORRECTION), BY_DUE),
     Queue("consulting", gettext_lazy("Awaiting a third party"), _status(Status.CONSULTING), BY_DUE),
@@ -176,8 +176,8 @@ QUEUES = [
         lambda u, t, c: Q(assignee=u, status__in=OPEN_STATUSES),
         BY_DUE,
     ),
-    Queue("closed", pgettext_lazy("case status", "Closed"), _status(Status.CLOSED), ("-replied_on", "-id")),
-    Queue("discarded", gettext_lazy("Not registered"), _status(Status.DISCARDED)),
+    Queue("closed", pgettext_lazy("case status", "Closed"), _status(Status.CLOSED), ("-replied_on", "-id"), ALL),
+    Queue("discarded", gettext_lazy("Not registered"), _status(Status.DISCARDED), count=ALL),
 ]
 QUEUE_BY_VALUE = {q.value: q for q in QUEUES}
 
@@ -207,31 +207,10 @@ def _apply_filters(qs: QuerySet, f: dict[str, Any]) -> QuerySet:
     return qs
 
 
-class CountedPaginator(Paginator):
-    """A paginator told its count (already computed with the queue tabs) instead of counting again."""
-
-    def __init__(self, object_list: Any, per_page: int, count: int) -> None:
-        super().__init__(object_list, per_page)
-        self._known_count = count
-
-    @cached_property
-    def count(self) -> int:
-        return self._known_count
-
-
-def queue_counts(filtered: QuerySet, user: Any, today: date, cal: Any) -> dict[str, int]:
-    """Cases per queue tab: one pass over the cases, one over the open ones with their clocks.
-
-    Joining the clocks to every case would read every clock ever started, closed cases' and other
-    kinds' too, on each page; the open cases are only the work in hand.
-    """
-    plain = [q for q in QUEUES if not q.by_due]
-    counts = filtered.aggregate(**{f"n_{q.value}": Count("pk", filter=q.q(user, today, cal)) for q in plain})
-    by_due = [q for q in QUEUES if q.by_due]
-    counts |= with_due(filtered.filter(status__in=OPEN_STATUSES)).aggregate(
-        **{f"n_{q.value}": Count("pk", filter=q.q(user, today, cal)) for q in by_due}
-    )
-    return {q.value: counts[f"n_{q.value}"] or 0 for q in QUEUES}
+def queue_counts(filtered: QuerySet, user: Any, today: date, cal: Any) -> dict[str, TabCount]:
+    """Cases per queue tab (see ``queues.count_tabs``)."""
+    tabs = [Tab(q.value, q.q(user, today, cal), q.count) for q in QUEUES]
+    return count_tabs(filtered, tabs, with_due, Q(status__in=OPEN_STATUSES))
 
 
 @staff_required

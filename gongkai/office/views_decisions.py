@@ -29,7 +29,7 @@ from gongkai.interaction.policies_decisions import (
 )
 from gongkai.office.views import run_form, simple_form, staff_required
 from gongkai.orgs.models import Organisation
-from gongkai.orgs.scope import scope_ids
+from gongkai.orgs.scope import scope_ids, scope_in
 
 decision_policy = DraftDecisionPolicy()
 comment_policy = CommentPolicy()
@@ -55,7 +55,7 @@ class DecisionForm(forms.Form):
         super().__init__(*args, **kwargs)
         orgs = Organisation.objects.filter(is_active=True).order_by("path")
         if not getattr(user, "is_superuser", False):
-            orgs = orgs.filter(pk__in=scope_ids(user, UNIT_ROLES))
+            orgs = orgs.filter(pk__in=scope_in(user, UNIT_ROLES))
         self.fields["organisation"].queryset = orgs
 
 
@@ -116,7 +116,7 @@ class HearingForm(forms.Form):
         super().__init__(*args, **kwargs)
         orgs = Organisation.objects.filter(is_active=True).order_by("path")
         if not getattr(user, "is_superuser", False):
-            orgs = orgs.filter(pk__in=scope_ids(user, UNIT_ROLES))
+            orgs = orgs.filter(pk__in=scope_in(user, UNIT_ROLES))
         self.fields["organisation"].queryset = orgs
         self.fields["decision"].queryset = decision_policy.filter(user, "view_office").order_by("-created_at")
 

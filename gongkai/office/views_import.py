@@ -41,7 +41,7 @@ from gongkai.disclosure.models import Category, DisclosureItem, Genre, ItemKind,
 from gongkai.disclosure.policies import DisclosureItemPolicy
 from gongkai.office.views import staff_required
 from gongkai.orgs.models import Organisation, Role
-from gongkai.orgs.scope import scope_ids
+from gongkai.orgs.scope import scope_in
 
 policy = DisclosureItemPolicy()
 WRITER_ROLES = (Role.CLERK, Role.REVIEWER, Role.ADMIN)
@@ -53,7 +53,7 @@ SESSION_KEY = "gongkai_item_import"
 def _writable_orgs(user: Any) -> list[Organisation]:
     qs = Organisation.objects.filter(is_active=True).order_by("path")
     if not user.is_superuser:
-        qs = qs.filter(pk__in=scope_ids(user, WRITER_ROLES))
+        qs = qs.filter(pk__in=scope_in(user, WRITER_ROLES))
     return [org for org in qs if policy.can(user, "edit", DisclosureItem(organisation=org))]
 
 

@@ -45,7 +45,7 @@ from gongkai.office import forms_items as forms
 from gongkai.office.views import run_form, staff_required
 from gongkai.orgs.models import Organisation, Role
 from gongkai.orgs.policies import OrganisationPolicy
-from gongkai.orgs.scope import scope_ids
+from gongkai.orgs.scope import scope_ids, scope_in
 from gongkai.workdays.calendar import get_calendar
 
 policy = DisclosureItemPolicy()
@@ -95,7 +95,7 @@ def _writable_orgs(user: Any) -> list[Organisation]:
     """Active organisations in which the user may write a new item (per the policy's "edit" rule)."""
     qs = Organisation.objects.filter(is_active=True).order_by("path")
     if not user.is_superuser:
-        qs = qs.filter(pk__in=scope_ids(user, WRITER_ROLES))
+        qs = qs.filter(pk__in=scope_in(user, WRITER_ROLES))
     return [org for org in qs if policy.can(user, "edit", DisclosureItem(organisation=org))]
 
 

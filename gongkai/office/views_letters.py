@@ -36,7 +36,7 @@ from gongkai.core.actions import ActionError
 from gongkai.notifications.models import MessageChannel, MessageStatus
 from gongkai.office.views import apply_action_error, run_form, staff_required
 from gongkai.orgs.models import Organisation, Role
-from gongkai.orgs.scope import scope_ids
+from gongkai.orgs.scope import scope_in
 from gongkai.portal.downloads import DOWNLOAD_CSP  # a download is a file, never a page of this origin
 
 application_policy = ApplicationPolicy()
@@ -110,7 +110,7 @@ def _template_orgs(user: Any) -> Any:
     """Organisations whose wording the user edits."""
     if getattr(user, "is_superuser", False):
         return Organisation.objects.order_by("path")
-    return Organisation.objects.filter(pk__in=scope_ids(user, (Role.ADMIN,))).order_by("path")
+    return Organisation.objects.filter(pk__in=scope_in(user, (Role.ADMIN,))).order_by("path")
 
 
 def _organisation(request: HttpRequest, org_pk: int | None, kind: str | None = None) -> Organisation | None:

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -42,11 +42,12 @@ from gongkai.interaction.models import (
 )
 from gongkai.interaction.policies import UNIT_ROLES, ChannelPolicy, LetterPolicy
 from gongkai.office import forms_interaction as forms
+from gongkai.office.queues import ALL, DUE, WORK, CountedPaginator, Tab, TabCount, count_tabs
 from gongkai.office.shown_once import CodeShownOnce
 from gongkai.office.views import run_form, staff_required
-from gongkai.office.views_applications import CountedPaginator, Due
+from gongkai.office.views_applications import Due
 from gongkai.orgs.models import Organisation, OrgKind, Role
-from gongkai.orgs.scope import scope_ids
+from gongkai.orgs.scope import scope_ids, scope_in
 from gongkai.workdays.calendar import get_calendar
 from gongkai.workdays.clock import explanation
 
@@ -90,7 +91,7 @@ def handling_channels(user: Any) -> list[Channel]:
     """Open channels of the governments whose letters the user may register (the "handle" verb)."""
     qs = Channel.objects.filter(is_active=True).select_related("organisation")
     if not user.is_superuser:
-        qs = qs.filter(organisation_id__in=scope_ids(user, UNIT_ROLES))
+        qs = qs.filter(organisation_id__in=scope_in(user, UNIT_ROLES))
     return [c for c in qs if policy.can(user, "handle", Letter(organisation_id=c.organisation_id, channel=c))]
 
 
@@ -127,8 +128,9 @@ class Queue:
     label: Any
     q: Callable[[date, Any], Q]
     order: tuple[Any, ...] = ("-received_at", "-id")
-    # A tab on the due date (the letter's clock), which only open letters have.
-    by_due: bool = False
+    # How the tab is counted (see ``queues``): WORK, DUE (on the due date, the letter's clock,
+    # which only open letters have) or ALL (up to a limit).
+    count: str = WORK
 
 
 BY_DUE = (F("due").asc(nulls_last=True), "received_on", "id")
@@ -140,17 +142,18 @@ def _due_soon(today: date, cal: Any) -> Q:
 
 
 QUEUES = [
-    Queue("", gettext_lazy("All"), lambda t, c: Q()),
+    Queue("", gettext_lazy("All"), lambda t, c: Q(), count=ALL),
     Queue("triage", gettext_lazy("To triage"), lambda t, c: Q(status=LetterStatus.RECEIVED), ("received_at", "id")),
     Queue("assign", gettext_lazy("To assign"),
           lambda t, c: Q(status__in=(LetterStatus.ACCEPTED, LetterStatus.RETURNED)), BY_DUE),
     Queue("handling", gettext_lazy("Being handled"), lambda t, c: Q(status=LetterStatus.ASSIGNED), BY_DUE),
-    Queue("due_soon", gettext_lazy("Due within 3 working days"), _due_soon, BY_DUE, by_due=True),
+    Queue("due_soon", gettext_lazy("Due within 3 working days"), _due_soon, BY_DUE, count=DUE),
     Queue("overdue", gettext_lazy("Overdue"), lambda t, c: Q(status__in=OPEN_LETTER_STATUSES, due__lt=t), BY_DUE,
-          by_due=True),
+          count=DUE),
     Queue("review", gettext_lazy("Replies to review"), lambda t, c: Q(status=LetterStatus.REVIEW), BY_DUE),
-    Queue("closed", pgettext_lazy("case status", "Closed"), lambda t, c: Q(status=LetterStatus.CLOSED), ("-replied_on", "-id")),
-    Queue("invalid", gettext_lazy("Not valid"), lambda t, c: Q(status=LetterStatus.INVALID)),
+    Queue("closed", pgettext_lazy("case status", "Closed"), lambda t, c: Q(status=LetterStatus.CLOSED), ("-replied_on", "-id"),
+          ALL),
+    Queue("invalid", gettext_lazy("Not valid"), lambda t, c: Q(status=LetterStatus.INVALID), count=ALL),
 ]  # fmt: skip
 QUEUE_BY_VALUE = {q.value: q for q in QUEUES}
 
@@ -174,21 +177,12 @@ def _apply_filters(qs: QuerySet, f: dict[str, Any]) -> QuerySet:
     return qs
 
 
-def queue_counts(filtered: QuerySet, today: date, cal: Any) -> dict[str, int]:
-    """Letters per queue tab: one pass over the letters, one over the open ones with their clocks.
-
-    Joining the clocks to every letter would read every clock ever started, closed letters' and
-    other cases' too, on each page; the open letters are only the work in hand.
-    """
-    plain = [q for q in QUEUES if not q.by_due]
-    counts = filtered.aggregate(**{f"n_{q.value}": Count("pk", filter=q.q(today, cal)) for q in plain})
-    by_due = [q for q in QUEUES if q.by_due]
-    counts |= (
-        filtered.filter(status__in=OPEN_LETTER_STATUSES)
-        .annotate(due=F("clock__due_date"))
-        .aggregate(**{f"n_{q.value}": Count("pk", filter=q.q(today, cal)) for q in by_due})
+def queue_counts(filtered: QuerySet, today: date, cal: Any) -> dict[str, TabCount]:
+    """Letters per queue tab (see ``queues.count_tabs``)."""
+    tabs = [Tab(q.value, q.q(today, cal), q.count) for q in QUEUES]
+    return count_tabs(
+        filtered, tabs, lambda qs: qs.annotate(due=F("clock__due_date")), Q(status__in=OPEN_LETTER_STATUSES)
     )
-    return {q.value: counts[f"n_{q.value}"] or 0 for q in QUEUES}
 
 
 def channel_options(user: Any, visible: QuerySet) -> list[Channel]:
@@ -201,10 +195,10 @@ def channel_options(user: Any, visible: QuerySet) -> list[Channel]:
     """
     qs = Channel.objects.select_related("organisation")
     if not user.is_superuser:
-        ids = scope_ids(user, UNIT_ROLES) | scope_ids(user, (Role.SUPERVISOR,))  # the policy's, cached
-        if not ids:
+        if not (scope_ids(user, UNIT_ROLES) or scope_ids(user, (Role.SUPERVISOR,))):  # the policy's, cached
             return []
-        below = Organisation.objects.filter(pk__in=ids, path__startswith=OuterRef("organisation__path"))
+        reach = Q(pk__in=scope_in(user, UNIT_ROLES)) | Q(pk__in=scope_in(user, (Role.SUPERVISOR,)))
+        below = Organisation.objects.filter(reach, path__startswith=OuterRef("organisation__path"))
         qs = qs.filter(Exists(below))
     return list(qs.filter(Exists(visible.filter(organisation_id=OuterRef("organisation_id")))))
 
@@ -517,7 +511,7 @@ def letter_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 def configurable_governments(user: Any) -> list[Organisation]:
     qs = Organisation.objects.filter(is_active=True, kind=OrgKind.GOVERNMENT).order_by("path")
     if not user.is_superuser:
-        qs = qs.filter(pk__in=scope_ids(user, (Role.ADMIN,)))
+        qs = qs.filter(pk__in=scope_in(user, (Role.ADMIN,)))
     return [o for o in qs if channel_policy.can(user, "configure", Channel(organisation=o))]
 
 

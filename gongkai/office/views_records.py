@@ -26,7 +26,7 @@ from gongkai.core.policies import policy_for
 from gongkai.office import forms_records as forms
 from gongkai.office.views import run_form, simple_form, staff_required
 from gongkai.orgs.models import Organisation
-from gongkai.orgs.scope import scope_ids
+from gongkai.orgs.scope import scope_in
 from gongkai.records import actions
 from gongkai.records.models import (
     DecisionCount,
@@ -53,7 +53,7 @@ def _year(request: HttpRequest) -> int:
 def _orgs(user: Any, roles: tuple[str, ...]) -> list[Organisation]:
     """Active organisations the user's roles reach (every one for a platform administrator)."""
     qs = Organisation.objects.filter(is_active=True).order_by("path")
-    return list(qs if user.is_superuser else qs.filter(pk__in=scope_ids(user, roles)))
+    return list(qs if user.is_superuser else qs.filter(pk__in=scope_in(user, roles)))
 
 
 def readable_orgs(user: Any) -> list[Organisation]:

@@ -28,7 +28,7 @@ from gongkai.core.policies import policy_for
 from gongkai.office import forms_reports as forms
 from gongkai.office.views import run_form, staff_required
 from gongkai.orgs.models import Organisation
-from gongkai.orgs.scope import scope_ids
+from gongkai.orgs.scope import scope_in
 from gongkai.portal.downloads import content_disposition
 from gongkai.reports import actions, deadlines, drafting, exports, presentation, provenance, stored, tables
 from gongkai.reports.models import AnnualReport, ReportStatus
@@ -59,7 +59,7 @@ def today() -> date:
 def _orgs(user: Any, roles: tuple[str, ...]) -> list[Organisation]:
     """Active organisations the user's roles reach (every one for a platform administrator)."""
     qs = Organisation.objects.filter(is_active=True).order_by("path", "sort_order", "pk")
-    return list(qs if user.is_superuser else qs.filter(pk__in=scope_ids(user, roles)))
+    return list(qs if user.is_superuser else qs.filter(pk__in=scope_in(user, roles)))
 
 
 def _report(request: HttpRequest, pk: int) -> AnnualReport:

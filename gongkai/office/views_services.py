@@ -21,7 +21,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -36,11 +36,12 @@ from gongkai.accounts.models import User
 from gongkai.core.actions import ActionError
 from gongkai.core.policies import policy_for
 from gongkai.office import forms_services as forms
+from gongkai.office.queues import WORK, Tab, count_tabs
 from gongkai.office.shown_once import CodeShownOnce
 from gongkai.office.views import run_form, staff_required
 from gongkai.office.views_applications import Due
 from gongkai.orgs.models import Organisation, Role
-from gongkai.orgs.scope import scope_ids
+from gongkai.orgs.scope import scope_ids, scope_in
 from gongkai.portal.downloads import stored_file_response
 from gongkai.services import actions
 from gongkai.services.models import (
@@ -103,9 +104,9 @@ def _case(request: HttpRequest, pk: int) -> ServiceCase:
 
 def receiving_windows(user: Any) -> list[ServiceWindow]:
     """Active windows where the user may receive a case: their centre's, or those serving their unit."""
-    ids = scope_ids(user, (Role.WINDOW,))
-    if not ids:
+    if not scope_ids(user, (Role.WINDOW,)):
         return []
+    ids = scope_in(user, (Role.WINDOW,))
     return list(
         ServiceWindow.objects.filter(is_active=True)
         .filter(Q(centre_id__in=ids) | Q(units__in=ids))
@@ -131,7 +132,7 @@ def receivable_items(user: Any, windows: list[ServiceWindow]) -> list[ServiceIte
     staffed = [w for w in windows if w.centre_id in ids]
     return list(
         ServiceItem.objects.filter(is_active=True)
-        .filter(served(staffed) | (served(windows) & Q(organisation_id__in=ids)))
+        .filter(served(staffed) | (served(windows) & Q(organisation_id__in=scope_in(user, (Role.WINDOW,)))))
         .select_related("organisation")
         .order_by("organisation__path", "code")
     )
@@ -208,8 +209,10 @@ def today_page(request: HttpRequest) -> HttpResponse:
         .select_related("slot", "slot__window", "slot__window__centre", "item", "case")
         .order_by("slot__start", "slot__window__number", "id")
     )
-    cases = _with_due(processed_cases(user))
-    counts = cases.aggregate(**{f"n_{q.value}": Count("pk", filter=q.q(today)) for q in QUEUES})
+    # Every queue holds open cases only: counted over those (the status index), not over every
+    # case the centre ever took (six million in a province).
+    cases = _with_due(processed_cases(user)).filter(status__in=OPEN)
+    counts = count_tabs(cases, [Tab(q.value, q.q(today), WORK) for q in QUEUES], _with_due, Q())
     queues = []
     for queue in QUEUES:
         rows = list(
@@ -217,7 +220,7 @@ def today_page(request: HttpRequest) -> HttpResponse:
         )
         for case in rows:
             case.due_info = due_of(case, today, cal)
-        queues.append({"queue": queue, "rows": rows, "count": counts[f"n_{queue.value}"] or 0})
+        queues.append({"queue": queue, "rows": rows, "count": counts[queue.value].n})
     booked = sum(1 for a in appointments if a.status == AppointmentStatus.BOOKED)
     return render(request, "office/services/today.html", {
         "today": today, "appointments": appointments, "booked": booked, "queues": queues,

@@ -26,7 +26,7 @@ from gongkai.core.policies import policy_for
 from gongkai.office import forms_services as forms
 from gongkai.office.views import run_form, staff_required
 from gongkai.orgs.models import Organisation, OrgKind, Role
-from gongkai.orgs.scope import scope_ids
+from gongkai.orgs.scope import scope_in
 from gongkai.services import actions
 from gongkai.services.models import (
     Appointment,
@@ -72,7 +72,7 @@ def item_organisations(user: Any) -> list[Organisation]:
     """Active units for which the user may create service items (the "change" verb)."""
     qs = Organisation.objects.filter(is_active=True).order_by("path")
     if not user.is_superuser:
-        qs = qs.filter(pk__in=scope_ids(user, ITEM_EDITORS))
+        qs = qs.filter(pk__in=scope_in(user, ITEM_EDITORS))
     policy = item_policy()
     return [o for o in qs if policy.can(user, "change", ServiceItem(organisation=o))]
 
@@ -93,7 +93,7 @@ def window_centres(user: Any) -> list[Organisation]:
     """Active centres (county or township) whose windows the user may set up."""
     qs = Organisation.objects.filter(is_active=True, kind__in=CENTRE_KINDS).order_by("path")
     if not user.is_superuser:
-        qs = qs.filter(pk__in=scope_ids(user, (Role.ADMIN,)))
+        qs = qs.filter(pk__in=scope_in(user, (Role.ADMIN,)))
     policy = window_policy()
     return [c for c in qs if policy.can(user, "change", ServiceWindow(centre=c))]
 

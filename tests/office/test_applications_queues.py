@@ -138,4 +138,20 @@ def test_the_list_takes_the_same_number_of_queries_for_5_or_25_rows(world, as_, 
     assert page.count('<th scope="row"><a href="/office/applications/') == 25
     for url in urls:
         assert queries(client, url) == small[url], url
-    assert small["/office/applications/"] <= 14  # session, user and scope included
+    # Session, user and scope included; the tabs of everything are one capped count each (queues.py).
+    assert small["/office/applications/"] <= 16
+
+
+def test_the_tabs_of_everything_count_only_as_far_as_the_limit(world, as_, cases, monkeypatch):
+    from gongkai.office import queues
+
+    monkeypatch.setattr(queues, "COUNT_LIMIT", 3)
+    client = as_("reviewer")
+    page = client.get("/office/applications/").content.decode()
+    assert re.search(r">All <span class=\"tag[^\"]*\">3\+</span>", page)  # 8 cases: more than 3
+    assert tab_count(page, "Closed") == 1  # under the limit: exact
+    assert tab_count(page, "Being handled") == 4  # the work in hand is always exact, limit or not
+    assert "All: more than 3 applications; the first 3 are listed" in page
+    assert len(re.findall(r'<th scope="row"><a href="/office/applications/\d+/">', page)) == 3
+    handling = client.get("/office/applications/?queue=processing").content.decode()
+    assert "Being handled: 4 applications" in handling

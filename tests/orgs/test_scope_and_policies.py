@@ -6,15 +6,16 @@ import itertools
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from gongkai.accounts.actions import create_api_token, revoke_api_token, set_user_active
 from gongkai.accounts.models import ApiToken, TokenScope, User
 from gongkai.core.policies import Policy, policy_for
-from gongkai.orgs import actions
+from gongkai.orgs import actions, scope
 from gongkai.orgs.models import Organisation, OrgKind, Role, RoleAssignment
 from gongkai.orgs.policies import OrganisationPolicy, RoleAssignmentPolicy
-from gongkai.orgs.scope import clear_scope_cache, has_role, roles_on, scope_ids
+from gongkai.orgs.scope import clear_scope_cache, has_role, in_scope, roles_on, scope_ids, scope_in
 from tests import factories
 
 PERSONAS = (
@@ -399,3 +400,24 @@ def test_covering_sub_units_follows_the_tree_not_the_digits_of_ids(world):
     assert str(lookalike.pk).startswith(prefix) and lookalike.path.startswith(f"/{prefix}")
     for persona in ("county_admin", "reviewer", "supervisor"):
         assert lookalike.pk not in scope_ids(world.fresh(getattr(world, persona))), persona
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("roles", [tuple(Role.values), (Role.ADMIN,), (Role.CLERK, Role.REVIEWER), (Role.WINDOW,)])
+def test_a_wide_scope_filters_by_a_subquery_holding_the_same_organisations(world, persona, roles, monkeypatch):
+    user = getattr(world, persona, None) or AnonymousUser()
+    world.township.is_active = False  # a deactivated unit stays in reach of the roles above it
+    world.township.save(update_fields=["is_active"])
+    expected = scope_ids(user, roles)
+    monkeypatch.setattr(scope, "IN_LIST_MAX", 0)
+    clear_scope_cache(user)
+    value = scope_in(user, roles)
+    assert set(Organisation.objects.filter(pk__in=value).values_list("pk", flat=True)) == expected
+    if expected:
+        assert not isinstance(value, frozenset)
+        condition = str(Organisation.objects.filter(in_scope(*roles, field="pk").q(user)).query)
+        assert "SELECT" in condition.split("WHERE", 1)[1]  # a subquery, not a list of ids
+
+
+def test_a_narrow_scope_filters_by_its_ids(world):
+    assert scope_in(world.clerk_a) == frozenset({world.unit_a.pk})
