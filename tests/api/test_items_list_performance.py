@@ -77,3 +77,14 @@ def test_sqlite_reads_a_page_in_index_order_without_sorting(world):
     _publish(world, 4)
     plan = published_items(world.anonymous)[:20].explain()
     assert "item_published_order_idx" in plan and "TEMP B-TREE" not in plan, plan
+
+
+def test_the_count_runs_as_far_as_can_be_paged_through_and_then_says_so(world, api, monkeypatch):
+    from gongkai.api import disclosure
+
+    _publish(world, 7)
+    monkeypatch.setattr(disclosure, "MAX_PAGE", 2)
+    body = api.get("/items", per_page=3).json()  # 2 pages of 3: 6 can be paged through
+    assert (body["count"], body["count_exact"]) == (6, False)
+    body = api.get("/items", per_page=4).json()  # 2 pages of 4 hold all 7
+    assert (body["count"], body["count_exact"]) == (7, True)
