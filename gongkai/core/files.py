@@ -180,14 +180,33 @@ MAX_SIZES = {"document": 50 * MB, "image": 20 * MB, "video": 500 * MB}
 MAX_NAME_LENGTH = 255  # what file systems allow; browsers never send more
 
 
+ZWJ = "\u200d"
+
+
+def _emoji(ch: str) -> bool:
+    return unicodedata.category(ch) == "So" or "\U0001f3fb" <= ch <= "\U0001f3ff"  # skin tones are Sk
+
+
+def _joins_emoji(name: str, i: int) -> bool:
+    """Whether the zero-width joiner at ``i`` joins two emoji (👨‍👩‍👧, 🏳️‍🌈: a person's phone names
+    photos so), a variation selector allowed between them."""
+    before = name[i - 2] if i >= 2 and name[i - 1] == "\ufe0f" else name[i - 1] if i >= 1 else ""
+    after = name[i + 1] if i + 1 < len(name) else ""
+    return bool(before and after) and _emoji(before) and _emoji(after)
+
+
 def check_name(name: str) -> None:
     """Refuse file names no person types: control characters (NUL, line breaks, the
-    right-to-left override that disguises ``gpj.exe``) and names longer than a file system's."""
+    right-to-left override that disguises ``gpj.exe``, zero-width characters) and names longer
+    than a file system's. A zero-width joiner between two emoji is what it looks like, and kept."""
     if len(name) > MAX_NAME_LENGTH:
         raise ActionError(
             _("The file name is too long (at most %(n)s characters).") % {"n": MAX_NAME_LENGTH}
         )
-    if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in name):
+    if any(
+        unicodedata.category(ch) in ("Cc", "Cf") and not (ch == ZWJ and _joins_emoji(name, i))
+        for i, ch in enumerate(name)
+    ):
         raise ActionError(_("The file name contains control characters; rename the file and try again."))
 
 

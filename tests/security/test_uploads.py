@@ -111,6 +111,10 @@ HOSTILE_NAMES = [
     ("right-to-left override", "report\u202efdp.exe"),
     ("line break", "report\r\nContent-Type: text/html.pdf"),
     ("very long", "报" * 300 + ".pdf"),
+    ("zero-width joiner between letters", "rep\u200dort.pdf"),
+    ("zero-width joiner after an emoji", "家庭👨\u200d.pdf"),
+    ("zero-width space", "report\u200b.pdf"),
+    ("byte order mark", "\ufeffreport.pdf"),
 ]
 
 
@@ -146,6 +150,14 @@ def test_check_upload_refuses_every_hostile_file(label: str, name: str, data: by
 def test_check_upload_refuses_hostile_names(label: str, name: str) -> None:
     with translation.override("en"), pytest.raises(ActionError, match="file name"):
         check_upload(PDF, name)
+
+
+@pytest.mark.parametrize(
+    "name", ["家庭👨\u200d👩\u200d👧.pdf", "彩虹🏳\ufe0f\u200d🌈.pdf", "👍🏽\u200d👍.pdf", "预算（2025）.pdf"]
+)
+def test_names_a_phone_gives_photos_are_accepted(name: str) -> None:
+    """Emoji joined by zero-width joiners (families, flags) are what they look like."""
+    check_upload(PDF, name)
 
 
 @pytest.mark.parametrize(
