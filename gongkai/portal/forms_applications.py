@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
@@ -107,13 +108,32 @@ def _government_of(
     return None
 
 
-def agency_choices(organisations: Iterable[Organisation]) -> tuple[list[Any], str]:
-    """The select's choices, one group per government, and the default value.
+# Up to this many agencies are offered in one select; a province's 5,000 are offered a government
+# at a time (see ``Agencies``).
+AGENCY_LIST_MAX = 400
+
+
+@dataclass
+class Agencies:
+    """The agency select's choices, and how they were narrowed.
 
     Each group starts with the government itself, offered as "not sure": its disclosure office
     then passes the application to the agency that holds the information. The default is the
-    top government when there is exactly one.
+    top government when there is exactly one. With more than ``AGENCY_LIST_MAX`` agencies the
+    select offers the governments, and the agencies of one of them (``government``: the one asked
+    for, or the one of the agency chosen); ``governments`` feed the page's "show its agencies"
+    form.
     """
+
+    choices: list[Any]
+    default: str
+    narrowed: bool = False
+    governments: list[Organisation] = field(default_factory=list)
+    government: Organisation | None = None
+
+
+def agency_choices(organisations: Iterable[Organisation], *, government: str = "", chosen: str = "") -> Agencies:
+    """The agencies of ``organisations`` as the select offers them (see ``Agencies``)."""
     by_pk = {o.pk: o for o in organisations}
 
     def tree_order(o: Organisation) -> list[tuple[int, str, int]]:  # siblings by sort order, then name
@@ -127,27 +147,41 @@ def agency_choices(organisations: Iterable[Organisation]) -> tuple[list[Any], st
         key = gov.pk if gov else None
         groups.setdefault(key, []).append(org)
         governments[key] = gov
-    choices: list[Any] = []
-    for key, members in groups.items():
+
+    def not_sure(gov: Organisation) -> tuple[str, str]:
+        return str(gov.pk), _("Not sure: %(gov)s (its disclosure office decides)") % {"gov": gov.name}
+
+    def options(key: int | None, *, with_government: bool = True) -> list[tuple[str, str]]:
         gov = governments[key]
-        options = []
-        for org in members:
-            if gov is not None and org.pk == gov.pk:
-                label = _("Not sure: %(gov)s (its disclosure office decides)") % {"gov": gov.name}
-                options.insert(0, (str(org.pk), label))
-            else:
+        out = [not_sure(gov)] if gov is not None and with_government else []
+        for org in groups[key]:
+            if gov is None or org.pk != gov.pk:
                 depth = org.depth - (gov.depth if gov else 0)
-                options.append((str(org.pk), INDENT * max(0, depth) + org.name))
-        choices.append((gov.name if gov else _("Other public bodies"), options))
-    tops = [
-        o
-        for o in orgs
-        if o.kind == OrgKind.GOVERNMENT and _government_of(o, by_pk, include_self=False) is None
-    ]
+                out.append((str(org.pk), INDENT * max(0, depth) + org.name))
+        return out
+
+    tops = [o for o in orgs if o.kind == OrgKind.GOVERNMENT and _government_of(o, by_pk, include_self=False) is None]
     default = str(tops[0].pk) if len(tops) == 1 else ""
-    if not default:
-        choices.insert(0, ("", _("Choose the agency")))
-    return choices, default
+    if len(orgs) <= AGENCY_LIST_MAX:
+        choices: list[Any] = [
+            (gov.name if gov else _("Other public bodies"), options(key)) for key, gov in governments.items()
+        ]
+        if not default:
+            choices.insert(0, ("", _("Choose the agency")))
+        return Agencies(choices, default)
+    govs = [gov for gov in governments.values() if gov is not None]
+    choices = [("", _("Choose the agency")), (_("Governments"), [not_sure(gov) for gov in govs])]
+    # The government whose agencies are offered: that of the agency chosen (a form shown again),
+    # else the one asked for.
+    picked = next(
+        (_government_of(by_pk[int(v)], by_pk) for v in (chosen, government) if v.isdigit() and int(v) in by_pk),
+        None,
+    )
+    if picked is not None:
+        choices.append((picked.name, options(picked.pk, with_government=False)))
+    if None in groups:  # bodies under no government (rare): few, always offered
+        choices.append((_("Other public bodies"), options(None)))
+    return Agencies(choices, default, narrowed=True, governments=govs, government=picked)
 
 
 def mark_optional(form: forms.Form, names: Iterable[str]) -> None:
@@ -265,7 +299,7 @@ class ApplicationForm(forms.Form):
 
     def __init__(
         self, *args: Any, request: HttpRequest, organisations: Iterable[Organisation], captcha_passed: bool = False,
-        **kwargs: Any,
+        government: str = "", **kwargs: Any,
     ) -> None:  # fmt: skip
         super().__init__(*args, **kwargs)
         self.request = request
@@ -273,9 +307,11 @@ class ApplicationForm(forms.Form):
         self.captcha_ok = False
         orgs = list(organisations)
         self.organisations = {str(o.pk): o for o in orgs}
-        choices, default = agency_choices(orgs)
-        self.fields["organisation"].choices = choices
-        self.fields["organisation"].initial = default
+        self.agencies = agency_choices(
+            orgs, government=government, chosen=str(self.data.get("organisation", "")) if self.is_bound else ""
+        )
+        self.fields["organisation"].choices = self.agencies.choices
+        self.fields["organisation"].initial = self.agencies.default
         self.fields["applicant_type"].choices = applicant_type_choices()
         mark_optional(self, ("postcode", "info_number", "description", "purpose", "attachments"))
         self.fields["attachments"].help_text = _(

@@ -248,7 +248,9 @@ def apply(request: HttpRequest) -> HttpResponse:
     """政府信息公开申请: the online application form (no account needed)."""
     organisations = public_units(request.user).only("pk", "name", "kind", "path", "depth", "sort_order")
     if request.method != "POST":
-        form = ApplicationForm(request=request, organisations=organisations)
+        form = ApplicationForm(
+            request=request, organisations=organisations, government=request.GET.get("government", "")
+        )
         return _apply_page(request, form, secrets.token_urlsafe(32))
 
     key = request.POST.get("submission_key", "")

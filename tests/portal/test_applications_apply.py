@@ -80,6 +80,32 @@ def test_the_agency_defaults_to_the_top_government_its_office_decides(world, en)
     assert "茶陵县" not in html
 
 
+def test_many_agencies_are_offered_a_government_at_a_time(world, en, monkeypatch):
+    """A province offers its 5,000 agencies by government: the governments, then one's agencies."""
+    from gongkai.portal import forms_applications
+
+    monkeypatch.setattr(forms_applications, "AGENCY_LIST_MAX", 2)
+    html = page(en.get("/apply/"))
+    assert '<form method="get" action="/apply/"' in html and "Show its agencies" in html
+    assert f'<option value="{world.county.pk}">Not sure: 攸县人民政府' in html
+    assert f'<option value="{world.other_county.pk}">Not sure: 茶陵县人民政府' in html
+    assert f'value="{world.unit_a.pk}"' not in html  # no department until a government is chosen
+
+    html = page(en.get(f"/apply/?government={world.county.pk}"))
+    assert f'<option value="{world.county.pk}" selected>攸县人民政府</option>' in html  # the "find" form
+    assert '<optgroup label="攸县人民政府">' in html and f'value="{world.unit_a.pk}"' in html
+    assert "茶陵县" not in html.split('<optgroup label="攸县人民政府">')[1].split("</optgroup>")[0]
+
+    # A form shown again offers the chosen agency's government, the agency still selected.
+    data = form_data(page(en.get("/apply/")), world.unit_a, email="not an e-mail")
+    shown = page(en.post("/apply/", data))
+    assert f'<option value="{world.unit_a.pk}" selected>' in shown
+    for bad in ("abc", "999999", ""):  # a government that is none: the governments alone
+        assert f'value="{world.unit_a.pk}"' not in page(en.get(f"/apply/?government={bad}"))
+    response = submit(en, world)
+    assert response.status_code == 302 and Application.objects.get().organisation == world.unit_a
+
+
 def test_every_portal_page_links_the_form_and_tracking(world, en):
     html = page(en.get("/"))
     assert 'href="/apply/"' in html and 'href="/track/"' in html
