@@ -181,7 +181,7 @@ def test_api_write_with_a_valid_body(sworld: Any, db: Any, pattern: Any, role: s
     client, headers = matrix.api_client_for(sworld, role)
     url = matrix.url_for(pattern, sworld.params)
     events = AuditEvent.objects.count()
-    body = json.dumps(matrix.api_body(pattern))
+    body = json.dumps(matrix.api_body(pattern, sworld.params))
     response = getattr(client, pattern.methods[0].lower())(url, body, content_type="application/json", **headers)
     outcome = matrix.outcome(pattern, response)
     assert outcome == expected, f"{pattern.key} as {role}: {response.status_code} {response.content[:200]!r}"
