@@ -12,6 +12,7 @@ urlpatterns = [
     path("news/", views.news, name="news"),
     path("search/", search.search_page, name="search"),
     path("items/<int:pk>/", views.item, name="item"),
+    path("items/<int:pk>/seen.gif", views.item_seen, name="item_seen"),
     path("attachments/<int:pk>/download/", downloads.download, name="download"),
     path("units/<int:pk>/", views.unit, name="unit"),
     path("units/<int:pk>/catalogue/", views.catalogue, name="unit_catalogue"),

@@ -15,7 +15,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_safe
 
 from gongkai.disclosure import viewcounts
 from gongkai.disclosure.models import Genre, ItemKind, ItemStatus, Validity
@@ -166,17 +167,24 @@ def catalogue(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     })  # fmt: skip
 
 
+# A transparent GIF of one pixel.
+PIXEL = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b")
+
+
+@require_GET
+@never_cache
+def item_seen(request: HttpRequest, pk: int) -> HttpResponse:
+    """The item page's beacon: one view of the item, however the page itself was served — rendered,
+    from the page cache, or from nginx's cache in front (which never reaches the application). A
+    browser that loads the page loads it; crawlers, which read the text only, are not counted."""
+    viewcounts.count_view(pk)  # buffered: no database write (views of no item are dropped on flush)
+    return HttpResponse(PIXEL, content_type="image/gif")
+
+
 @require_safe
+@anonymous_page
 def item(request: HttpRequest, pk: int) -> HttpResponse:
     """One published item or news article; anything else is a 404 (as if it did not exist)."""
-    response = _item_page(request, pk)
-    if request.method == "GET" and response.status_code == 200:  # a HEAD request is not a reader
-        viewcounts.count_view(pk)  # counted on cache hits too
-    return response
-
-
-@anonymous_page
-def _item_page(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     qs = published(user).select_related("organisation", "category__parent", "genre", "superseded_by")
     obj = item_policy.get(user, queryset=qs, pk=pk)

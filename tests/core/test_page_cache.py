@@ -8,6 +8,7 @@ import pytest
 
 from gongkai.disclosure import actions, viewcounts
 from gongkai.disclosure.models import DailyViews
+from tests.portal.test_viewcounts import read
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +67,65 @@ def test_views_are_counted_on_cache_hits_too(world, client, django_capture_on_co
         item = _publish(world, "热门信息")
     viewcounts.reset()
     for _ in range(3):
-        assert client.get(f"/items/{item.pk}/").status_code == 200
+        page = read(client, item)  # the page, then its beacon
+    assert page["X-Page-Cache"] == "hit"
     viewcounts.flush()
     assert sum(DailyViews.objects.filter(item=item).values_list("count", flat=True)) == 3
+
+
+def test_a_reader_without_a_session_is_served_before_the_middleware_with_the_same_headers(
+    world, client, django_assert_num_queries
+):
+    first = client.get("/catalogue/", HTTP_ACCEPT_LANGUAGE="en")
+    assert first["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(0):  # no session, no user, no page: the cached response
+        hit = client.get("/catalogue/", HTTP_ACCEPT_LANGUAGE="en")
+    assert hit["X-Page-Cache"] == "hit" and hit.content == first.content
+    replayed = {k: v for k, v in hit.items() if k != "X-Page-Cache"}
+    assert replayed == {k: v for k, v in first.items() if k != "X-Page-Cache"}
+    for header in ("Content-Security-Policy", "Content-Language", "Vary", "X-Frame-Options", "Content-Type"):
+        assert hit[header], header
+
+    # Language (header or cookie) and text size are part of the key; the query string too.
+    assert client.get("/catalogue/", HTTP_ACCEPT_LANGUAGE="zh-CN")["Content-Language"] == "zh-hans"
+    client.cookies["gk_large_text"] = "1"
+    large = client.get("/catalogue/", HTTP_ACCEPT_LANGUAGE="en")
+    assert large["X-Page-Cache"] == "miss" and 'class="large-text' in large.content.decode()
+    assert client.get("/catalogue/?page=2", HTTP_ACCEPT_LANGUAGE="en")["X-Page-Cache"] != "hit"
+
+
+@pytest.mark.parametrize("cookie", ["sessionid", "csrftoken", "messages"])
+def test_a_reader_with_a_session_or_a_message_is_not_served_the_cached_response(world, client, cookie, rf):
+    from gongkai.portal.cache import PageCacheMiddleware
+
+    assert client.get("/news/")["X-Page-Cache"] == "miss"
+    client.cookies[cookie] = "x"
+    response = client.get("/news/")
+    assert response.status_code == 200
+    # Served by the view: from its own cache for an anonymous session (kept apart from the
+    # sessionless readers' responses), fresh with a message waiting.
+    assert response.get("X-Page-Cache") == (None if cookie == "messages" else "miss")
+    assert client.get("/news/").get("X-Page-Cache") == (None if cookie == "messages" else "hit")
+    request = rf.get("/news/")
+    assert PageCacheMiddleware._key(request) is not None
+    request.COOKIES[cookie] = "x"
+    assert PageCacheMiddleware._key(request) is None
+
+
+def test_errors_posts_and_credentials_are_never_kept(world, client, rf):
+    from gongkai.portal.cache import PageCacheMiddleware
+
+    assert client.get("/items/999999/").status_code == 404
+    assert "X-Page-Cache" not in client.get("/items/999999/")
+    assert PageCacheMiddleware._key(rf.get("/", HTTP_AUTHORIZATION="Bearer x")) is None
+    assert PageCacheMiddleware._key(rf.post("/")) is None
+    assert PageCacheMiddleware._key(rf.head("/")) is None
+    request = rf.get("/?page=2")
+    request.COOKIES = {"django_language": "en", "gk_large_text": "1"}
+    assert PageCacheMiddleware._key(request) is not None
+
+
+def test_the_cache_switched_off_keeps_nothing(client, settings):
+    settings.PORTAL_CACHE_SECONDS = 0
+    assert "X-Page-Cache" not in client.get("/")
+    assert "X-Page-Cache" not in client.get("/")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -15,6 +16,21 @@ from gongkai.disclosure.models import DailyViews, DisclosureItem
 from gongkai.tasks import JOBS, _resolve
 
 pytestmark = pytest.mark.django_db
+
+
+BEACON = re.compile(r'<img class="visually-hidden" src="(/items/\d+/seen\.gif)" alt="" width="1" height="1">')
+
+
+def read(client: Any, item: DisclosureItem) -> Any:
+    """Read an item's page as a browser does: the page, then the image it loads, its beacon."""
+    page = client.get(f"/items/{item.pk}/")
+    assert page.status_code == 200
+    src = BEACON.search(page.content.decode()).group(1)
+    assert src == f"/items/{item.pk}/seen.gif"
+    beacon = client.get(src)
+    assert beacon.status_code == 200 and beacon["Content-Type"] == "image/gif"
+    assert "no-store" in beacon["Cache-Control"]
+    return page
 
 
 def writes(ctx: CaptureQueriesContext) -> list[str]:
@@ -34,8 +50,8 @@ def test_viewing_an_item_writes_nothing_until_the_flush(world, publish, client):
     a, b = publish(), publish()
     with CaptureQueriesContext(connection) as ctx:
         for _ in range(5):
-            assert client.get(f"/items/{a.pk}/").status_code == 200
-        client.get(f"/items/{b.pk}/")
+            read(client, a)
+        read(client, b)
     assert writes(ctx) == []
     assert views(a) == (0, {})
 
@@ -46,7 +62,7 @@ def test_viewing_an_item_writes_nothing_until_the_flush(world, publish, client):
     assert viewcounts.flush() == 0  # nothing left
 
     for _ in range(3):
-        client.get(f"/items/{a.pk}/")
+        read(client, a)
     assert viewcounts.flush() == 3
     assert views(a) == (8, {today: 8})  # added to the day's row, not replacing it
 
@@ -99,21 +115,21 @@ def test_a_failed_flush_keeps_the_counts_for_the_next_one(world, publish, monkey
 def test_the_request_path_flushes_every_n_views(world, publish, client, settings):
     settings.VIEWCOUNT_FLUSH_EVERY = 3
     item = publish()
-    client.get(f"/items/{item.pk}/")
-    client.get(f"/items/{item.pk}/")
+    read(client, item)
+    read(client, item)
     assert views(item)[0] == 0
-    client.get(f"/items/{item.pk}/")
+    read(client, item)
     assert views(item)[0] == 3
 
 
 def test_the_request_path_flushes_after_some_seconds(world, publish, client, settings, monkeypatch):
     settings.VIEWCOUNT_FLUSH_SECONDS = 60
     item = publish()
-    client.get(f"/items/{item.pk}/")
+    read(client, item)
     assert views(item)[0] == 0
     now = viewcounts.time.monotonic()
     monkeypatch.setattr(viewcounts.time, "monotonic", lambda: now + 61)
-    client.get(f"/items/{item.pk}/")
+    read(client, item)
     assert views(item)[0] == 2
 
 
@@ -121,9 +137,9 @@ def test_the_item_page_shows_the_view_count(world, publish, en, settings):
     settings.PORTAL_CACHE_SECONDS = 0  # a cached page shows the count as it was when cached
     item = publish()
     for _ in range(4):
-        en.get(f"/items/{item.pk}/")
+        read(en, item)
     viewcounts.flush()
-    page = en.get(f"/items/{item.pk}/").content.decode()
+    page = en.get(f"/items/{item.pk}/").content.decode()  # read, not counted: the beacon is not loaded
     assert '<th scope="row">Views</th><td>4</td>' in page
 
 
@@ -155,7 +171,7 @@ def test_with_redis_the_buffer_is_shared_and_flushed_once(world, publish, client
     item = publish()
     with CaptureQueriesContext(connection) as ctx:
         for _ in range(4):
-            client.get(f"/items/{item.pk}/")
+            read(client, item)
     assert writes(ctx) == []
     assert sum(int(v) for v in raw.hgetall(key).values()) == 4  # visible to every app server
     assert viewcounts.flush() == 4
@@ -180,4 +196,4 @@ def test_a_redis_outage_does_not_break_the_page(world, publish, client, settings
         "default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
     }
     item = publish()
-    assert client.get(f"/items/{item.pk}/").status_code == 200
+    assert read(client, item).status_code == 200  # page and beacon
