@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import functools
 import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -21,6 +22,7 @@ from django.utils.formats import number_format
 from django.utils.functional import cached_property
 
 COUNT_LIMIT = 1000
+WARN_DAYS = 3  # a due date this many working days away or fewer is amber
 
 WORK, DUE, ALL = "work", "due", "all"  # how a tab is counted (see the module docstring)
 
@@ -69,6 +71,50 @@ def count_tabs(filtered: QuerySet, tabs: Sequence[Tab], with_due: Callable[[Quer
             n = filtered.filter(tab.condition).order_by()[: COUNT_LIMIT + 1].count()
             counts[tab.value] = TabCount(min(n, COUNT_LIMIT), n <= COUNT_LIMIT)
     return counts
+
+
+@dataclass
+class Due:
+    """The reply deadline of one case as the pages show it."""
+
+    on: date | None = None
+    level: str = ""  # "ok" (green), "warn" (amber, ≤ WARN_DAYS working days), "err" (red, overdue)
+    remaining: int | None = None
+    overdue_by: int | None = None
+    paused: bool = False
+    later: bool = False  # the due date is a reasoned later date (2019 Art. 35)
+    on_time: bool | None = None
+    provisional: bool = False
+
+
+def due_info(case: Any, today: date, cal: Any, *, open_statuses: Iterable[str], done: str,
+             later_date: date | None = None, warn_early: bool = False) -> Due:  # fmt: skip
+    """How a case (an application, a letter, a service case: ``status``, ``clock``, ``on_time``)
+    stands against its due date: the clock's, or a reasoned ``later_date``. ``done`` is the status
+    of a case answered (on time or not); only the ``open_statuses`` have time left. With
+    ``warn_early``, amber also once the clock's warning date is reached (supervision's share of
+    the limit used)."""
+    clock = case.clock if case.clock_id else None
+    info = Due(
+        on=later_date or (clock.due_date if clock else None),
+        later=later_date is not None,
+        provisional=bool(clock and clock.provisional),
+    )
+    if case.status == done:
+        info.on_time = case.on_time
+        return info
+    if case.status not in open_statuses:
+        return info
+    if info.on is None:
+        info.paused = clock is not None
+        return info
+    if info.on < today:
+        info.level, info.overdue_by = "err", cal.workdays_between(info.on, today)
+    else:
+        info.remaining = cal.workdays_between(today, info.on)
+        warned = warn_early and clock is not None and clock.warn_date is not None and today >= clock.warn_date
+        info.level = "warn" if warned or info.remaining <= WARN_DAYS else "ok"
+    return info
 
 
 class CountedPaginator(Paginator):

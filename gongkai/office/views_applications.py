@@ -38,7 +38,18 @@ from gongkai.applications.models import (
 )
 from gongkai.applications.policies import ApplicationPolicy
 from gongkai.office import forms_applications as forms
-from gongkai.office.queues import ALL, DUE, WORK, CountedPaginator, Tab, TabCount, count_tabs
+from gongkai.office.queues import (
+    ALL,
+    DUE,
+    WARN_DAYS,
+    WORK,
+    CountedPaginator,
+    Due,
+    Tab,
+    TabCount,
+    count_tabs,
+    due_info,
+)
 from gongkai.office.shown_once import CodeShownOnce
 from gongkai.office.views import run_form, staff_required
 from gongkai.orgs.models import Organisation, Role
@@ -49,7 +60,6 @@ policy = ApplicationPolicy()
 
 PAGE_SIZE = 50
 # Amber: at most this many working days left before the reply is due.
-WARN_DAYS = 3
 HANDLER_ROLES = (Role.CLERK, Role.REVIEWER, Role.ADMIN)
 ROW_RELATED = ("organisation", "assigned_unit", "clock")
 DETAIL_RELATED = ("organisation", "assigned_unit", "assignee", "clock", "citizen", "drafted_by", "replied_by")
@@ -91,41 +101,8 @@ def handling_organisations(user: Any) -> list[Organisation]:
 # --- time left -----------------------------------------------------------------------------------
 
 
-@dataclass
-class Due:
-    """The reply deadline of one case as the pages show it."""
-
-    on: date | None = None
-    level: str = ""  # "ok" (green), "warn" (amber, ≤ WARN_DAYS working days), "err" (red, overdue)
-    remaining: int | None = None
-    overdue_by: int | None = None
-    paused: bool = False
-    later: bool = False  # the due date is a reasoned later date (2019 Art. 35)
-    on_time: bool | None = None
-    provisional: bool = False
-
-
 def due_of(app: Application, today: date, cal: Any) -> Due:
-    clock = app.clock if app.clock_id else None
-    info = Due(
-        on=app.later_date or (clock.due_date if clock else None),
-        later=app.later_date is not None,
-        provisional=bool(clock and clock.provisional),
-    )
-    if app.status == Status.CLOSED:
-        info.on_time = app.on_time
-        return info
-    if app.status not in OPEN_STATUSES:
-        return info
-    if info.on is None:
-        info.paused = clock is not None
-        return info
-    if info.on < today:
-        info.level, info.overdue_by = "err", cal.workdays_between(info.on, today)
-    else:
-        info.remaining = cal.workdays_between(today, info.on)
-        info.level = "warn" if info.remaining <= WARN_DAYS else "ok"
-    return info
+    return due_info(app, today, cal, open_statuses=OPEN_STATUSES, done=Status.CLOSED, later_date=app.later_date)
 
 
 # --- queues --------------------------------------------------------------------------------------

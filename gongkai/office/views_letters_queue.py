@@ -42,10 +42,20 @@ from gongkai.interaction.models import (
 )
 from gongkai.interaction.policies import UNIT_ROLES, ChannelPolicy, LetterPolicy
 from gongkai.office import forms_interaction as forms
-from gongkai.office.queues import ALL, DUE, WORK, CountedPaginator, Tab, TabCount, count_tabs
+from gongkai.office.queues import (
+    ALL,
+    DUE,
+    WARN_DAYS,
+    WORK,
+    CountedPaginator,
+    Due,
+    Tab,
+    TabCount,
+    count_tabs,
+    due_info,
+)
 from gongkai.office.shown_once import CodeShownOnce
 from gongkai.office.views import run_form, staff_required
-from gongkai.office.views_applications import Due
 from gongkai.orgs.models import Organisation, OrgKind, Role
 from gongkai.orgs.scope import scope_ids, scope_in
 from gongkai.workdays.calendar import get_calendar
@@ -56,7 +66,6 @@ channel_policy = ChannelPolicy()
 
 PAGE_SIZE = 50
 # Amber: at most this many working days left before the reply is due.
-WARN_DAYS = 3
 ROW_RELATED = ("channel", "category", "lead_unit", "clock")
 DETAIL_RELATED = ("organisation", "channel", "category", "lead_unit", "clock", "duplicate_of", "drafted_by",
                   "reply_unit", "writer")  # fmt: skip
@@ -101,22 +110,7 @@ def government_units(org: Organisation) -> list[Organisation]:
 
 
 def due_of(letter: Letter, today: date, cal: Any) -> Due:
-    clock = letter.clock if letter.clock_id else None
-    info = Due(on=clock.due_date if clock else None, provisional=bool(clock and clock.provisional))
-    if letter.status == LetterStatus.CLOSED:
-        info.on_time = letter.on_time
-        return info
-    if letter.status not in OPEN_LETTER_STATUSES:
-        return info
-    if info.on is None:
-        info.paused = clock is not None
-        return info
-    if info.on < today:
-        info.level, info.overdue_by = "err", cal.workdays_between(info.on, today)
-    else:
-        info.remaining = cal.workdays_between(today, info.on)
-        info.level = "warn" if info.remaining <= WARN_DAYS else "ok"
-    return info
+    return due_info(letter, today, cal, open_statuses=OPEN_LETTER_STATUSES, done=LetterStatus.CLOSED)
 
 
 # --- the queue ----------------------------------------------------------------------------------

@@ -36,10 +36,9 @@ from gongkai.accounts.models import User
 from gongkai.core.actions import ActionError
 from gongkai.core.policies import policy_for
 from gongkai.office import forms_services as forms
-from gongkai.office.queues import WORK, Tab, count_tabs
+from gongkai.office.queues import WARN_DAYS, WORK, Due, Tab, count_tabs, due_info
 from gongkai.office.shown_once import CodeShownOnce
 from gongkai.office.views import run_form, staff_required
-from gongkai.office.views_applications import Due
 from gongkai.orgs.models import Organisation, Role
 from gongkai.orgs.scope import scope_ids, scope_in
 from gongkai.portal.downloads import stored_file_response
@@ -61,7 +60,6 @@ PAGE_SIZE = 50
 # Rows per queue on the window's day page; the case list has them all.
 QUEUE_ROWS = 20
 # Amber: at most this many working days left before the case is due.
-WARN_DAYS = 3
 OPEN = (CaseStatus.SUBMITTED, CaseStatus.CORRECTION, CaseStatus.ACCEPTED)
 ROW_RELATED = ("item", "organisation", "centre", "window", "clock")
 DETAIL_RELATED = ("item", "item__window", "organisation", "centre", "window", "clock", "appointment",
@@ -150,24 +148,8 @@ def agents_for(org_ids: set[int]) -> list[Any]:
 
 
 def due_of(case: ServiceCase, today: date, cal: Any) -> Due:
-    clock = case.clock if case.clock_id else None
-    info = Due(on=clock.due_date if clock else None, provisional=bool(clock and clock.provisional))
-    if case.status == CaseStatus.COMPLETED:
-        info.on_time = case.on_time
-        return info
-    if case.status not in OPEN:
-        return info
-    if info.on is None:
-        info.paused = clock is not None
-        return info
-    if info.on < today:
-        info.level, info.overdue_by = "err", cal.workdays_between(info.on, today)
-    else:
-        info.remaining = cal.workdays_between(today, info.on)
-        # Amber as supervision sees it (the warning share of the limit is used) or when close anyway.
-        warned = clock.warn_date is not None and today >= clock.warn_date
-        info.level = "warn" if warned or info.remaining <= WARN_DAYS else "ok"
-    return info
+    # Amber as supervision sees it (the warning share of the limit is used) or when close anyway.
+    return due_info(case, today, cal, open_statuses=OPEN, done=CaseStatus.COMPLETED, warn_early=True)
 
 
 def _with_due(qs: QuerySet) -> QuerySet:
