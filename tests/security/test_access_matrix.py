@@ -17,7 +17,7 @@ import pytest
 from django.test import Client
 
 from gongkai.audit.models import AuditEvent
-from tests.security import matrix
+from tests.security import matrix, matrix_api
 from tests.security.matrix import ROLES
 
 PATTERNS = matrix.all_patterns()
@@ -32,7 +32,7 @@ def sworld(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) 
 
 def test_every_url_pattern_has_an_entry() -> None:
     missing = [p.key for p in PATTERNS if p.key not in matrix.MATRIX and not p.route.startswith(matrix.GROUPED)]
-    assert not missing, "URL patterns without an entry in tests/security/matrix.py MATRIX:\n" + "\n".join(missing)
+    assert not missing, "URL patterns without an entry in tests/security/matrix_table.py MATRIX:\n" + "\n".join(missing)
 
 
 def test_every_entry_names_a_pattern() -> None:
@@ -160,17 +160,17 @@ API_WRITES = [p for p in CHECKED if p.methods and p.methods[0] != "GET"]
 def _api_body_cases() -> list[Any]:
     cases = []
     for pattern in API_WRITES:
-        row = matrix.API_BODY_MATRIX.get(pattern.key)
-        for i, role in enumerate(matrix.API_ROLES):
+        row = matrix_api.API_BODY_MATRIX.get(pattern.key)
+        for i, role in enumerate(matrix_api.API_ROLES):
             expected = row.split()[i] if row else "missing"
-            bug = matrix.API_KNOWN_BUGS.get((pattern.key, role))
+            bug = matrix_api.API_KNOWN_BUGS.get((pattern.key, role))
             marks = [pytest.mark.xfail(strict=True, reason=bug)] if bug else []
             cases.append(pytest.param(pattern, role, expected, id=f"{pattern.key} {role}", marks=marks))
     return cases
 
 
 def test_every_api_write_has_an_entry_with_a_body() -> None:
-    missing = [p.key for p in API_WRITES if p.key not in matrix.API_BODY_MATRIX]
+    missing = [p.key for p in API_WRITES if p.key not in matrix_api.API_BODY_MATRIX]
     assert not missing, missing
 
 
@@ -181,7 +181,7 @@ def test_api_write_with_a_valid_body(sworld: Any, db: Any, pattern: Any, role: s
     client, headers = matrix.api_client_for(sworld, role)
     url = matrix.url_for(pattern, sworld.params)
     events = AuditEvent.objects.count()
-    body = json.dumps(matrix.api_body(pattern, sworld.params))
+    body = json.dumps(matrix_api.api_body(pattern, sworld.params))
     response = getattr(client, pattern.methods[0].lower())(url, body, content_type="application/json", **headers)
     outcome = matrix.outcome(pattern, response)
     assert outcome == expected, f"{pattern.key} as {role}: {response.status_code} {response.content[:200]!r}"
