@@ -584,6 +584,9 @@ MATRIX: dict[str, str] = {
         "ok        ok        ok        ok        ok        ok        ok        ok",
     "items/<int:pk>/":
         "ok        ok        ok        ok        ok        ok        ok        ok",
+    # The item page's view-count beacon: a pixel for whoever loads the public page.
+    "items/<int:pk>/seen.gif":
+        "ok        ok        ok        ok        ok        ok        ok        ok",
     "attachments/<int:pk>/download/":
         "ok        ok        ok        ok        ok        ok        ok        ok",
     "units/<int:pk>/":
