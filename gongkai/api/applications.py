@@ -40,7 +40,7 @@ from gongkai.api.schemas_applications import (
     DeliveryIn,
     DraftIn,
     ExtendIn,
-    FeeIn,
+    FeeNoticeIn,
     ForwardIn,
     LaterDateIn,
     PaymentIn,
@@ -504,7 +504,7 @@ def _fee(app: Application, fee_id: int) -> FeeNotice:
 
 
 @router.post("/{int:app_id}/fees", response=CREATED)
-def issue_fee(request: HttpRequest, app_id: int, payload: FeeIn) -> Any:
+def issue_fee(request: HttpRequest, app_id: int, payload: FeeNoticeIn) -> Any:
     """A fee notice within the reply period; the clock stops until it is paid or waived."""
     actor = _staff(request)
     app = _get(actor, app_id)

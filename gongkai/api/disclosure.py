@@ -126,11 +126,11 @@ class ItemPatch(Schema):
     reason: str = ""
 
 
-class PublishIn(Schema):
+class ItemPublishIn(Schema):
     published_on: date | None = None
 
 
-class ReasonIn(Schema):
+class ItemReasonIn(Schema):
     reason: str
 
 
@@ -305,7 +305,7 @@ def submit_item(request: HttpRequest, item_id: int) -> Any:
 
 @router.post("/{int:item_id}/publish", response={200: ItemDetailOut, 400: Message, 401: Message, 403: Message,
                                                   404: Message, 422: Message})  # fmt: skip
-def publish_item(request: HttpRequest, item_id: int, payload: PublishIn | None = None) -> Any:
+def publish_item(request: HttpRequest, item_id: int, payload: ItemPublishIn | None = None) -> Any:
     """Publish a draft or submitted item: its 索引号 is assigned, the timeliness clock stops."""
     actor, item = _for_writing(request, item_id)
     day = payload.published_on if payload else None
@@ -314,7 +314,7 @@ def publish_item(request: HttpRequest, item_id: int, payload: PublishIn | None =
 
 @router.post("/{int:item_id}/withdraw", response={200: ItemDetailOut, 400: Message, 401: Message, 403: Message,
                                                    404: Message, 422: Message})  # fmt: skip
-def withdraw_item(request: HttpRequest, item_id: int, payload: ReasonIn) -> Any:
+def withdraw_item(request: HttpRequest, item_id: int, payload: ItemReasonIn) -> Any:
     """Take a published item off the portal (its 索引号 is kept)."""
     actor, item = _for_writing(request, item_id)
     return _reload(actions.withdraw_item(actor=actor, item=item, reason=payload.reason))

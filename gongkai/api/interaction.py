@@ -184,7 +184,7 @@ class RateIn(Schema):
     note: str = Field("", max_length=500)
 
 
-class PublishIn(Schema):
+class LetterPublishIn(Schema):
     subject: str = Field("", max_length=200)
     body: str = Field("", max_length=5000)
     reply: str = Field("", max_length=5000)
@@ -450,7 +450,7 @@ def reopen(request: HttpRequest, letter_id: int, payload: LetterReasonIn) -> Any
 
 
 @router.post("/{int:letter_id}/publish", response=WRITE)
-def publish(request: HttpRequest, letter_id: int, payload: PublishIn) -> Any:
+def publish(request: HttpRequest, letter_id: int, payload: LetterPublishIn) -> Any:
     """Publish the Q&A, personal data masked (the texts given replace the masked ones)."""
     actor = _staff(request)
     letter = _get(actor, letter_id)

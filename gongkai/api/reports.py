@@ -30,8 +30,8 @@ from gongkai.api.schemas_reports import (
     GenerateIn,
     NarrativeIn,
     PublishedReportPage,
-    ReasonIn,
     ReportDocumentOut,
+    ReportReasonIn,
 )
 from gongkai.core.actions import ActionError
 from gongkai.orgs.models import Organisation
@@ -196,7 +196,7 @@ def review(request: HttpRequest, draft_id: int) -> Any:
 
 
 @router.post("/drafts/{int:draft_id}/reopen", response=DRAFT_WRITE)
-def reopen(request: HttpRequest, draft_id: int, payload: ReasonIn) -> Any:
+def reopen(request: HttpRequest, draft_id: int, payload: ReportReasonIn) -> Any:
     """Back to draft; a published version stays public as it is until the next one."""
     actor = _staff(request)
     report = actions.reopen_report(actor=actor, report=_draft(actor, draft_id), reason=payload.reason)
@@ -204,7 +204,7 @@ def reopen(request: HttpRequest, draft_id: int, payload: ReasonIn) -> Any:
 
 
 @router.post("/drafts/{int:draft_id}/publish", response=DRAFT_WRITE)
-def publish(request: HttpRequest, draft_id: int, payload: ReasonIn) -> Any:
+def publish(request: HttpRequest, draft_id: int, payload: ReportReasonIn) -> Any:
     """Publish a signed-off report as a new frozen version (a correction needs its reason)."""
     actor = _staff(request)
     version = actions.publish_report(actor=actor, report=_draft(actor, draft_id), reason=payload.reason)

@@ -282,7 +282,7 @@ class ReplyIn(DraftIn, OnIn):
     pass
 
 
-class FeeIn(OnIn):
+class FeeNoticeIn(OnIn):
     mode: str = Field(..., max_length=20)
     instructions: str = Field(..., max_length=5000)
     pages: int | None = Field(None, ge=0, le=1_000_000)

@@ -121,7 +121,7 @@ class NarrativeIn(Schema):
     sections: dict[str, str] = Field(..., description="Section key → text; other sections stay as they are.")
 
 
-class ReasonIn(Schema):
+class ReportReasonIn(Schema):
     reason: str = Field("", max_length=2000)
 
 

@@ -167,7 +167,7 @@ class CompleteIn(Schema):
     on: date | None = None
 
 
-class FeeIn(Schema):
+class ServiceFeeIn(Schema):
     amount: Decimal = Field(..., description="Must equal the fee standard x the quantity.")
     receipt: str = Field(..., max_length=40)
     quantity: Decimal = Decimal(1)

@@ -28,12 +28,12 @@ from gongkai.api.schemas import ID_RANGE, Message
 from gongkai.api.schemas_services import (
     CompleteIn,
     DayIn,
-    FeeIn,
     ReceiveIn,
     RejectIn,
     ServiceCaseCreatedOut,
     ServiceCaseOut,
     ServiceCasePage,
+    ServiceFeeIn,
     ServiceItemIn,
     ServiceItemOut,
     ServiceItemPage,
@@ -335,7 +335,7 @@ def reject(request: HttpRequest, case_number: str, payload: RejectIn) -> Any:
 
 
 @router.post("/cases/{case_number}/fee", response=CASE_WRITE)
-def fee(request: HttpRequest, case_number: str, payload: FeeIn) -> Any:
+def fee(request: HttpRequest, case_number: str, payload: ServiceFeeIn) -> Any:
     """The fee paid: the fee standard x the quantity exactly, with the receipt number."""
     actor = _staff(request)
     case = _case(actor, case_number)
