@@ -16,7 +16,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -42,6 +42,7 @@ from gongkai.disclosure.models import (
 from gongkai.disclosure.policies import DisclosureItemPolicy
 from gongkai.disclosure.text import sanitise
 from gongkai.office import forms_items as forms
+from gongkai.office.queues import ALL, WORK, CountedPaginator, Tab, TabCount, count_tabs
 from gongkai.office.views import run_form, staff_required
 from gongkai.orgs.models import Organisation, Role
 from gongkai.orgs.policies import OrganisationPolicy
@@ -158,10 +159,13 @@ def _apply_filters(
     return qs
 
 
-def _status_counts(qs: QuerySet) -> dict[str, int]:
-    """Items per status, in one query."""
-    counts = qs.aggregate(**{s: Count("pk", filter=Q(status=s)) for s in ItemStatus.values})
-    return {s: counts.get(s) or 0 for s in ItemStatus.values}
+def _status_counts(qs: QuerySet) -> dict[str, TabCount]:
+    """Items per status tab (see ``queues.count_tabs``): drafts and submitted items, the work in
+    hand, exactly; all, published and withdrawn (a province's three million) up to a limit."""
+    tabs = [Tab("", Q(), ALL)] + [
+        Tab(s, Q(status=s), WORK if s in OPEN else ALL) for s in ItemStatus.values
+    ]
+    return count_tabs(qs, tabs, lambda rows: rows, Q())
 
 
 @dataclass
@@ -214,13 +218,13 @@ def item_list(request: HttpRequest) -> HttpResponse:
     status = f.get("status", "")
     rows = filtered.filter(status=status) if status else filtered
     rows = rows.select_related(*ROW_RELATED).order_by("-updated_at", "-id")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CountedPaginator(rows, PAGE_SIZE, counts[status]).get_page(request.GET.get("page"))
     bulk_rows = False
     for item in page:
         item.timeliness = _timeliness(item, today, cal)
         item.can_bulk = item.status == ItemStatus.PUBLISHED and policy.can(user, "change_validity", item)
         bulk_rows = bulk_rows or item.can_bulk
-    tabs = [("", _("All"), sum(counts.values()))] + [(s, label, counts[s]) for s, label in ItemStatus.choices]
+    tabs = [("", _("All"), counts[""])] + [(s, label, counts[s]) for s, label in ItemStatus.choices]
     return render(request, "office/items/list.html", {
         "form": form, "page": page, "tabs": tabs, "status": status, "bulk_rows": bulk_rows,
         "bulk_form": forms.BulkForm(auto_id="bulk_%s", ops=("repeal", "expire")),

@@ -67,6 +67,18 @@ def test_status_tabs_count_in_one_go_and_follow_the_other_filters(world, as_, ca
     assert f"organisation={world.unit_a.pk}&amp;status=published" in body  # the tabs keep the filters
 
 
+def test_the_tabs_of_everything_count_as_far_as_the_limit_and_the_work_in_hand_exactly(
+    world, as_, catalogue, monkeypatch
+):
+    from gongkai.office import queues
+
+    monkeypatch.setattr(queues, "COUNT_LIMIT", 1)
+    body = as_("reviewer").get("/office/items/").content.decode()
+    assert '>All <span class="tag">1+</span>' in body and '>Published <span class="tag">1+</span>' in body
+    assert tab_counts(body) == {"Draft": 2, "Submitted for review": 1, "Withdrawn": 0}
+    assert "More than 1 items; the first 1 are listed" in body and len(titles(body)) == 1
+
+
 @pytest.mark.parametrize(
     "query, expected",
     [
