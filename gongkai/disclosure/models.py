@@ -168,6 +168,8 @@ class DisclosureItem(models.Model):
             models.Index(fields=["status", "kind", "published_on"]),
             # The public list of every kind, newest first: one ordered index scan, no sort.
             models.Index(fields=["status", "-published_on", "-id"], name="item_published_order_idx"),
+            # The back office's list, last changed first: one ordered index scan, no sort.
+            models.Index(fields=["-updated_at", "-id"], name="item_updated_order_idx"),
             models.Index(fields=["organisation", "status", "kind", "published_on"]),
             models.Index(fields=["category", "status", "published_on"]),
             models.Index(fields=["genre", "status", "published_on"]),

@@ -94,3 +94,19 @@ def test_the_rule_catches_what_breaks_the_old_code():
         migrations.RunSQL("SELECT 1", hints={"safe_while_old_code_serves": True}),
     ])  # fmt: skip
     assert safe == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_index_built_without_locking_goes_and_comes_back():
+    """AddIndexWithoutLocking: CONCURRENTLY on PostgreSQL (outside a transaction), plain elsewhere."""
+    from django.db import connection
+
+    def indexes() -> set[str]:
+        with connection.cursor() as cur:
+            return set(connection.introspection.get_constraints(cur, "disclosure_disclosureitem"))
+
+    assert "item_updated_order_idx" in indexes()
+    call_command("migrate", "disclosure", "0005", verbosity=0)
+    assert "item_updated_order_idx" not in indexes()
+    call_command("migrate", "disclosure", verbosity=0)
+    assert "item_updated_order_idx" in indexes()
