@@ -19,9 +19,10 @@ from gongkai.orgs.models import Role
 from gongkai.orgs.scope import in_scope
 
 OFFICE_ROLES = (Role.CLERK, Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN)
+DRAFTING_ROLES = (Role.CLERK, Role.REVIEWER, Role.ADMIN)
 
 staff_of_agency = in_scope(*OFFICE_ROLES, field="organisation")
-drafting_unit = in_scope(Role.CLERK, Role.REVIEWER, Role.ADMIN, field="assigned_unit")
+drafting_unit = in_scope(*DRAFTING_ROLES, field="assigned_unit")
 handler = in_scope(Role.CLERK, Role.REVIEWER, Role.ADMIN, field="organisation")
 office_head = in_scope(Role.REVIEWER, Role.ADMIN, field="organisation")
 

@@ -115,6 +115,21 @@ def test_each_user_is_offered_only_their_agencies_as_filters(world, as_, cases):
     assert "教育局的申请" not in page
 
 
+def test_the_filter_offers_the_agencies_of_applications_assigned_to_the_users_unit(world, as_, register):
+    county_case = register(organisation=world.county, info_title="县政府的申请")
+    page = as_("clerk_a").get("/office/applications/").content.decode()
+    assert "县政府的申请" not in page
+    select = re.search(r'<select name="organisation".*?</select>', page, re.S).group(0)
+    assert "攸县人民政府" not in select  # nothing of the county's is assigned to unit_a yet
+    actions_replies.assign_application(actor=world.reviewer, application=county_case, unit=world.unit_a)
+    page = as_("clerk_a").get("/office/applications/").content.decode()
+    select = re.search(r'<select name="organisation".*?</select>', page, re.S).group(0)
+    assert "县政府的申请" in page and "攸县人民政府" in select and "攸县财政局" in select
+    assert "茶陵县" not in select
+    filtered = as_("clerk_a").get(f"/office/applications/?organisation={world.county.pk}").content.decode()
+    assert "县政府的申请" in filtered
+
+
 def test_the_list_takes_the_same_number_of_queries_for_5_or_25_rows(world, as_, register):
     def grow(n: int) -> None:
         for i in range(n):
@@ -139,7 +154,7 @@ def test_the_list_takes_the_same_number_of_queries_for_5_or_25_rows(world, as_, 
     for url in urls:
         assert queries(client, url) == small[url], url
     # Session, user and scope included; the tabs of everything are one capped count each (queues.py).
-    assert small["/office/applications/"] <= 16
+    assert small["/office/applications/"] <= 17
 
 
 def test_the_tabs_of_everything_count_only_as_far_as_the_limit(world, as_, cases, monkeypatch):
