@@ -6,6 +6,7 @@ renders its form, its results and its errors.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -22,9 +23,28 @@ from gongkai.search.query import parse_query, search
 FIELDS = ("q", "org", "category", "genre", "kind", "validity", "from", "to", "sort")
 
 
-def _unit_options(user: Any) -> list[tuple[str, str]]:
-    """(value, label) for the organisation select, indented by depth (a full-width space per level)."""
-    units = public_units(user).only("pk", "name", "path", "depth")
+# The organisation select offers at most about this many (the upper levels of a province's 5,000).
+UNIT_OPTIONS_MAX = 400
+
+
+def _unit_options(user: Any, selected: str = "") -> list[tuple[str, str]]:
+    """(value, label) for the organisation select, indented by depth (a full-width space per level).
+
+    A province's units are offered down to the deepest level that keeps the list within
+    ``UNIT_OPTIONS_MAX`` (its departments and counties; each includes its units by default), with
+    the unit selected and its parents; a unit further down is searched from its catalogue page."""
+    units = list(public_units(user).only("pk", "name", "path", "depth"))
+    if len(units) > UNIT_OPTIONS_MAX:
+        by_depth = Counter(o.depth for o in units)
+        deepest, shown = min(by_depth), 0
+        for depth in sorted(by_depth):
+            shown += by_depth[depth]
+            if shown > UNIT_OPTIONS_MAX:
+                break
+            deepest = depth
+        chosen = next((o for o in units if str(o.pk) == selected), None)
+        keep = set(chosen.path.strip("/").split("/")) if chosen else set()
+        units = [o for o in units if o.depth <= deepest or str(o.pk) in keep]
     # Ordered by the tree: each unit right after its parent (ids in the path are numbers, not text).
     ordered = sorted(units, key=lambda o: [int(x) for x in o.path.strip("/").split("/") if x])
     return [(str(o.pk), "\u3000" * o.depth + o.name) for o in ordered]
@@ -47,7 +67,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "errors": errors,
         "error_list": [(name, message, name in FIELDS) for name, message in errors.items()],
         "results": results,
-        "units": _unit_options(request.user),
+        "units": _unit_options(request.user, request.GET.get("org", "").strip()),
         "first_number": (results.page - 1) * results.per_page + 1 if results else 1,
         "categories": tree.nodes({}),
         "genres": list(Genre.objects.all()),

@@ -97,3 +97,20 @@ def test_a_total_beyond_the_last_page_reads_more_than(world, publish, en, monkey
     assert "Page 1 of" not in page  # the one page that can be reached
     page = html(en.get("/search/?q=教育"))
     assert "1 result" in page and "More than" not in page
+
+
+def test_a_province_of_units_is_offered_down_to_the_level_that_keeps_the_list_short(
+    world, publish, en, monkeypatch
+):
+    from gongkai.orgs.models import Organisation
+    from gongkai.portal import search as search_page
+
+    monkeypatch.setattr(search_page, "UNIT_OPTIONS_MAX", Organisation.objects.filter(depth=0).count())
+    select = lambda page: re.search(r'<select id="s-org" name="org".*?</select>', page, re.S).group(0)  # noqa: E731
+    offered = select(html(en.get("/search/")))
+    assert world.county.name in offered and world.other_county.name in offered
+    assert world.unit_a.name not in offered and world.township.name not in offered
+    # The unit searched in stays offered (and selected), with its parents.
+    offered = select(html(en.get(f"/search/?q=预算&org={world.unit_a.pk}")))
+    assert f'<option value="{world.unit_a.pk}" selected>' in offered and world.county.name in offered
+    assert world.unit_b.name not in offered
