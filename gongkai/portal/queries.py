@@ -7,11 +7,15 @@ back office does that).
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.template.defaulttags import querystring
@@ -22,6 +26,7 @@ from gongkai.disclosure.policies import AttachmentPolicy, DisclosureItemPolicy
 from gongkai.orgs.models import Organisation
 from gongkai.orgs.policies import OrganisationPolicy
 
+log = logging.getLogger("gongkai.portal")
 item_policy = DisclosureItemPolicy()
 attachment_policy = AttachmentPolicy()
 org_policy = OrganisationPolicy()
@@ -68,6 +73,39 @@ def counts_by(qs: QuerySet[DisclosureItem], field_name: str) -> dict[Any, int]:
     return dict(qs.order_by().values(field_name).annotate(n=Count("pk")).values_list(field_name, "n"))
 
 
+# A catalogue of at least this many items may show facet counts up to FACET_LAG_SECONDS old: over a
+# province's three million items the GROUP BY takes 600 ms, and every publication (retiring every
+# cached page) would have the next reader of each catalogue page wait for it.
+FACET_LAG_FROM = 100_000
+FACET_LAG_SECONDS = 60
+
+
+def facet_groups(qs: QuerySet[DisclosureItem]) -> list[tuple[Any, Any, str, int]]:
+    """(category, genre, validity, items) of ``qs``, grouped by the database.
+
+    Kept in the cache with the portal's generation (see ``cache``): counted afresh after any
+    change, except that a catalogue of ``FACET_LAG_FROM`` items or more reuses its counts for up
+    to ``FACET_LAG_SECONDS`` — a count a minute behind a publication in a million."""
+    from gongkai.portal.cache import generation  # the cache module imports this one's callers
+
+    key = "portal:facets:" + hashlib.sha256(str(qs.query).encode()).hexdigest()
+    now, current = time.time(), generation()
+    try:
+        kept = cache.get(key)
+    except Exception:  # a cache outage must not take the portal down
+        kept = None
+    if kept is not None:
+        made_under, made_at, total, rows = kept
+        if made_under == current or (total >= FACET_LAG_FROM and now - made_at < FACET_LAG_SECONDS):
+            return rows
+    rows = list(qs.order_by().values_list("category_id", "genre_id", "validity").annotate(n=Count("pk")))
+    try:
+        cache.set(key, (current, now, sum(r[3] for r in rows), rows), timeout=FACET_LAG_SECONDS)
+    except Exception:
+        log.warning("portal cache unavailable; facet counts not kept", exc_info=True)
+    return rows
+
+
 @dataclass
 class FacetCounts:
     """The catalogue's facet counts and its total, from one GROUP BY over (category, genre,
@@ -83,7 +121,7 @@ class FacetCounts:
     def of(
         cls, qs: QuerySet[DisclosureItem], categories: set[int] | None, genre_id: int | None, validity: str
     ) -> FacetCounts:
-        groups = qs.order_by().values_list("category_id", "genre_id", "validity").annotate(n=Count("pk"))
+        groups = facet_groups(qs)
         out = cls(Counter(), Counter(), Counter(), 0)
         for c, g, v, n in groups:
             in_c = categories is None or c in categories

@@ -59,13 +59,22 @@ UNIT_GROUPS = [
 ]
 
 
+# Beyond this many organisations the home page lists the top governments' own units only (a
+# province's departments and counties); each unit's page lists the units below it.
+DIRECTORY_MAX = 400
+
+
 def _directory(orgs: list[Organisation]) -> list[tuple[Organisation, list[tuple[Any, list[Organisation]]]]]:
     """Each government with its direct units, grouped by kind (departments, townships, …)."""
     by_parent: dict[int | None, list[Organisation]] = {}
     for o in orgs:
         by_parent.setdefault(o.parent_id, []).append(o)
+    governments = [o for o in orgs if o.kind == OrgKind.GOVERNMENT]
+    if len(orgs) > DIRECTORY_MAX:
+        ids = {g.pk for g in governments}
+        governments = [g for g in governments if not ids & {int(x) for x in g.path.strip("/").split("/")[:-1]}]
     sections = []
-    for gov in (o for o in orgs if o.kind == OrgKind.GOVERNMENT):
+    for gov in governments:
         units = sorted(by_parent.get(gov.pk, []), key=lambda o: (o.sort_order, o.name))
         groups = [(label, [u for u in units if u.kind == kind]) for kind, label in UNIT_GROUPS]
         sections.append((gov, [(label, members) for label, members in groups if members]))
@@ -86,7 +95,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "latest_news": list(
             for_list(published(user, ItemKind.NEWS)).order_by("-published_on", "-id")[:HOME_NEWS]
         ),
-        "categories": tree.nodes(counts_by(items, "category_id")),
+        # The site-wide catalogue's counts (shared with /catalogue/, see FacetCounts).
+        "categories": tree.nodes(FacetCounts.of(items, None, None, "").category),
     }
     return render(request, "portal/home.html", context)
 
