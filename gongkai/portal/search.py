@@ -33,21 +33,22 @@ def _unit_options(user: Any, selected: str = "") -> list[tuple[str, str]]:
     A province's units are offered down to the deepest level that keeps the list within
     ``UNIT_OPTIONS_MAX`` (its departments and counties; each includes its units by default), with
     the unit selected and its parents; a unit further down is searched from its catalogue page."""
-    units = list(public_units(user).only("pk", "name", "path", "depth"))
+    # Rows, not model instances: a province's 5,000 instances cost 50 ms on each results page.
+    units = list(public_units(user).values_list("pk", "name", "path", "depth"))
     if len(units) > UNIT_OPTIONS_MAX:
-        by_depth = Counter(o.depth for o in units)
+        by_depth = Counter(depth for _pk, _name, _path, depth in units)
         deepest, shown = min(by_depth), 0
         for depth in sorted(by_depth):
             shown += by_depth[depth]
             if shown > UNIT_OPTIONS_MAX:
                 break
             deepest = depth
-        chosen = next((o for o in units if str(o.pk) == selected), None)
-        keep = set(chosen.path.strip("/").split("/")) if chosen else set()
-        units = [o for o in units if o.depth <= deepest or str(o.pk) in keep]
+        chosen = next((path for pk, _name, path, _depth in units if str(pk) == selected), None)
+        keep = set(chosen.strip("/").split("/")) if chosen else set()
+        units = [u for u in units if u[3] <= deepest or str(u[0]) in keep]
     # Ordered by the tree: each unit right after its parent (ids in the path are numbers, not text).
-    ordered = sorted(units, key=lambda o: [int(x) for x in o.path.strip("/").split("/") if x])
-    return [(str(o.pk), "\u3000" * o.depth + o.name) for o in ordered]
+    ordered = sorted(units, key=lambda u: [int(x) for x in u[2].strip("/").split("/") if x])
+    return [(str(pk), "\u3000" * depth + name) for pk, name, _path, depth in ordered]
 
 
 @require_safe

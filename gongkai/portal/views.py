@@ -64,13 +64,16 @@ UNIT_GROUPS = [
 DIRECTORY_MAX = 400
 
 
-def _directory(orgs: list[Organisation]) -> list[tuple[Organisation, list[tuple[Any, list[Organisation]]]]]:
-    """Each government with its direct units, grouped by kind (departments, townships, …)."""
+def _directory(
+    orgs: list[Organisation], compact: bool = False
+) -> list[tuple[Organisation, list[tuple[Any, list[Organisation]]]]]:
+    """Each government with its direct units, grouped by kind (departments, townships, …); with
+    ``compact``, only the top governments (those under no other)."""
     by_parent: dict[int | None, list[Organisation]] = {}
     for o in orgs:
         by_parent.setdefault(o.parent_id, []).append(o)
     governments = [o for o in orgs if o.kind == OrgKind.GOVERNMENT]
-    if len(orgs) > DIRECTORY_MAX:
+    if compact:
         ids = {g.pk for g in governments}
         governments = [g for g in governments if not ids & {int(x) for x in g.path.strip("/").split("/")[:-1]}]
     sections = []
@@ -85,12 +88,17 @@ def _directory(orgs: list[Organisation]) -> list[tuple[Organisation, list[tuple[
 @anonymous_page
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    orgs = list(public_units(user).order_by("path", "sort_order", "name"))
+    units = public_units(user).only("pk", "parent_id", "kind", "name", "path", "depth", "sort_order")
+    compact = units.count() > DIRECTORY_MAX
+    if compact:  # the upper two levels are all the directory shows then
+        top = units.aggregate(top=Min("depth"))["top"]
+        units = units.filter(depth__lte=top + 1)
+    orgs = list(units.order_by("path", "sort_order", "name"))
     items = published(user, ItemKind.ITEM)
     tree = CategoryTree()
     context = {
         "nav": "home",
-        "sections": _directory(orgs),
+        "sections": _directory(orgs, compact),
         "latest_items": list(for_list(items).order_by("-published_on", "-id")[:HOME_ITEMS]),
         "latest_news": list(
             for_list(published(user, ItemKind.NEWS)).order_by("-published_on", "-id")[:HOME_NEWS]
