@@ -213,6 +213,9 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
         list(
             published(user)
             .filter(superseded_by=obj)
+            # In the order they were made: ordered by date, SQLite (without statistics) walked
+            # the index of every published item by date instead of this one's (30 ms a page).
+            .order_by("pk")
             .only("pk", "title", "validity", "validity_changed_on", "index_no")
         )
         if obj.kind == ItemKind.ITEM

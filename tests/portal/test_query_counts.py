@@ -83,3 +83,18 @@ def test_the_main_pages_stay_under_a_fixed_budget(world, publish, client, django
     for url, budget in budgets.items():
         with django_assert_max_num_queries(budget, info=url):
             assert client.get(url).status_code == 200
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query planner, without statistics")
+def test_the_item_page_reads_only_through_selective_indexes_on_sqlite(world, publish, client):
+    """No query of the item page walks every published item (a plan on status alone)."""
+    item = publish()
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(f"/items/{item.pk}/").status_code == 200
+    for query in ctx.captured_queries:
+        if not query["sql"].startswith("SELECT"):
+            continue
+        with connection.cursor() as cur:
+            cur.execute("EXPLAIN QUERY PLAN " + query["sql"])
+            plan = " ".join(row[-1] for row in cur.fetchall())
+        assert "(status=?)" not in plan and "SCAN disclosure_disclosureitem" not in plan, (query["sql"], plan)
