@@ -144,3 +144,33 @@ def test_the_catalogue_reflows_on_a_phone(
         assert page.evaluate("() => document.documentElement.scrollWidth") <= 375
     finally:
         context.close()
+
+
+def test_a_province_sized_portal_narrows_its_unit_lists_accessibly(
+    axe_page: Page, live_server: Any, world: Any, settings: Any, tmp_path: Any, monkeypatch: Any
+) -> None:
+    """The lists a province's 5,000 units would fill, narrowed (limits lowered to this county's
+    size): the apply form's "find the agency" step, the home directory, the search form."""
+    from gongkai.portal import forms_applications, search, views
+
+    monkeypatch.setattr(forms_applications, "AGENCY_LIST_MAX", 1)
+    monkeypatch.setattr(views, "DIRECTORY_MAX", 1)
+    monkeypatch.setattr(search, "UNIT_OPTIONS_MAX", 1)
+    settings.MEDIA_ROOT = tmp_path / "media"
+    _county_content(world)
+    page, base = axe_page, live_server.url
+
+    page.goto(f"{base}/apply/")
+    agency = page.locator("select[name=organisation]")
+    expect(agency.locator(f"option[value='{world.unit_a.pk}']")).to_have_count(0)
+    page.select_option("#find-agency-government", str(world.county.pk))
+    page.click("form.narrow button[type=submit]")
+    expect(page).to_have_url(re.compile(rf"/apply/\?government={world.county.pk}$"))
+    expect(agency.locator(f"option[value='{world.unit_a.pk}']")).to_have_count(1)
+    found = {}
+    for name in ("apply, narrowed", "home", "search"):
+        if name != "apply, narrowed":
+            page.goto(base + {"home": "/", "search": "/search/?q=预算"}[name])
+        if problems := accessibility_problems(page):
+            found[name] = problems
+    assert not found, "axe-core violations:\n" + "\n".join(f"== {k}\n{v}" for k, v in found.items())
