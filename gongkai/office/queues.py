@@ -48,11 +48,11 @@ class Tab:
     kind: str  # WORK, DUE or ALL
 
 
-def count_tabs(filtered: QuerySet, tabs: Sequence[Tab], with_due: Callable[[QuerySet], QuerySet],
-               open_condition: Q) -> dict[str, TabCount]:  # fmt: skip
+def count_tabs(filtered: QuerySet, tabs: Sequence[Tab], *, with_due: Callable[[QuerySet], QuerySet] | None = None,
+               open_condition: Q | None = None) -> dict[str, TabCount]:  # fmt: skip
     """Each tab's count: the WORK tabs in one pass over the cases in one of them, the DUE tabs
-    (conditions on ``due``, which ``with_due`` annotates) in one pass over the open cases, each
-    ALL tab up to ``COUNT_LIMIT`` (one query each, stopping there)."""
+    (conditions on ``due``, which ``with_due`` annotates) in one pass over the open cases
+    (``open_condition``), each ALL tab up to ``COUNT_LIMIT`` (one query each, stopping there)."""
     counts: dict[str, TabCount] = {}
     work = [t for t in tabs if t.kind == WORK]
     if work:
@@ -62,6 +62,8 @@ def count_tabs(filtered: QuerySet, tabs: Sequence[Tab], with_due: Callable[[Quer
         counts |= {t.value: TabCount(found[f"n_{t.value}"] or 0) for t in work}
     due = [t for t in tabs if t.kind == DUE]
     if due:
+        if with_due is None or open_condition is None:
+            raise TypeError("DUE tabs need with_due and open_condition")
         found = with_due(filtered.filter(open_condition)).aggregate(
             **{f"n_{t.value}": Count("pk", filter=t.condition) for t in due}
         )

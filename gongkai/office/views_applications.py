@@ -206,7 +206,7 @@ def _apply_filters(qs: QuerySet, f: dict[str, Any]) -> QuerySet:
 def queue_counts(filtered: QuerySet, user: Any, today: date, cal: Any) -> dict[str, TabCount]:
     """Cases per queue tab (see ``queues.count_tabs``)."""
     tabs = [Tab(q.value, q.q(user, today, cal), q.count) for q in QUEUES]
-    return count_tabs(filtered, tabs, with_due, Q(status__in=OPEN_STATUSES))
+    return count_tabs(filtered, tabs, with_due=with_due, open_condition=Q(status__in=OPEN_STATUSES))
 
 
 @staff_required

@@ -165,7 +165,7 @@ def _status_counts(qs: QuerySet) -> dict[str, TabCount]:
     tabs = [Tab("", Q(), ALL)] + [
         Tab(s, Q(status=s), WORK if s in OPEN else ALL) for s in ItemStatus.values
     ]
-    return count_tabs(qs, tabs, lambda rows: rows, Q())
+    return count_tabs(qs, tabs)
 
 
 @dataclass

@@ -175,7 +175,10 @@ def queue_counts(filtered: QuerySet, today: date, cal: Any) -> dict[str, TabCoun
     """Letters per queue tab (see ``queues.count_tabs``)."""
     tabs = [Tab(q.value, q.q(today, cal), q.count) for q in QUEUES]
     return count_tabs(
-        filtered, tabs, lambda qs: qs.annotate(due=F("clock__due_date")), Q(status__in=OPEN_LETTER_STATUSES)
+        filtered,
+        tabs,
+        with_due=lambda qs: qs.annotate(due=F("clock__due_date")),
+        open_condition=Q(status__in=OPEN_LETTER_STATUSES),
     )
 
 

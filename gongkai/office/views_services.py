@@ -194,7 +194,7 @@ def today_page(request: HttpRequest) -> HttpResponse:
     # Every queue holds open cases only: counted over those (the status index), not over every
     # case the centre ever took (six million in a province).
     cases = _with_due(processed_cases(user)).filter(status__in=OPEN)
-    counts = count_tabs(cases, [Tab(q.value, q.q(today), WORK) for q in QUEUES], _with_due, Q())
+    counts = count_tabs(cases, [Tab(q.value, q.q(today), WORK) for q in QUEUES])
     queues = []
     for queue in QUEUES:
         rows = list(

@@ -25,6 +25,7 @@ from gongkai.disclosure.models import Category, DisclosureItem, Genre, ItemKind,
 from gongkai.disclosure.policies import AttachmentPolicy, DisclosureItemPolicy
 from gongkai.orgs.models import Organisation
 from gongkai.orgs.policies import OrganisationPolicy
+from gongkai.portal.cache import generation
 
 log = logging.getLogger("gongkai.portal")
 item_policy = DisclosureItemPolicy()
@@ -86,8 +87,6 @@ def facet_groups(qs: QuerySet[DisclosureItem]) -> list[tuple[Any, Any, str, int]
     Kept in the cache with the portal's generation (see ``cache``): counted afresh after any
     change, except that a catalogue of ``FACET_LAG_FROM`` items or more reuses its counts for up
     to ``FACET_LAG_SECONDS`` — a count a minute behind a publication in a million."""
-    from gongkai.portal.cache import generation  # the cache module imports this one's callers
-
     key = "portal:facets:" + hashlib.sha256(str(qs.query).encode()).hexdigest()
     now, current = time.time(), generation()
     try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import F, Max, Min
+from django.db.models import Count, F, Max, Min
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -89,10 +89,10 @@ def _directory(
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     units = public_units(user).only("pk", "parent_id", "kind", "name", "path", "depth", "sort_order")
-    compact = units.count() > DIRECTORY_MAX
+    size = units.aggregate(n=Count("pk"), top=Min("depth"))
+    compact = size["n"] > DIRECTORY_MAX
     if compact:  # the upper two levels are all the directory shows then
-        top = units.aggregate(top=Min("depth"))["top"]
-        units = units.filter(depth__lte=top + 1)
+        units = units.filter(depth__lte=size["top"] + 1)
     orgs = list(units.order_by("path", "sort_order", "name"))
     items = published(user, ItemKind.ITEM)
     tree = CategoryTree()
