@@ -34,7 +34,7 @@ from django.db import models, transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
-from gongkai.disclosure.models import DailyViews, DisclosureItem
+from gongkai.disclosure.models import DailyViews, DisclosureItem, ItemStatus
 
 log = logging.getLogger("gongkai.disclosure.viewcounts")
 
@@ -203,8 +203,13 @@ def _increment(field: str, key: str, pairs: list[tuple[int, int]]) -> Any:
 
 
 def write_counts(counts: Counter[Key]) -> int:
-    # Views of items deleted meanwhile are dropped (DailyViews has a foreign key).
-    existing = set(DisclosureItem.objects.filter(pk__in={i for i, _ in counts}).values_list("pk", flat=True))
+    # Only published items are read: views of any other id (a draft's or a deleted item's, which
+    # anyone may ask the beacon to count: portal.views.item_seen) are dropped.
+    existing = set(
+        DisclosureItem.objects.filter(pk__in={i for i, _ in counts}, status=ItemStatus.PUBLISHED).values_list(
+            "pk", flat=True
+        )
+    )
     counts = Counter({k: n for k, n in counts.items() if k[0] in existing and n > 0})
     if not counts:
         return 0

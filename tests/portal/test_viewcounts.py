@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from gongkai.disclosure import viewcounts
+from gongkai.disclosure import actions, viewcounts
 from gongkai.disclosure.models import DailyViews, DisclosureItem
 from gongkai.tasks import JOBS, _resolve
 
@@ -94,6 +94,18 @@ def test_views_of_items_that_no_longer_exist_are_dropped(world, publish):
     viewcounts.count_view(item.pk)
     viewcounts.count_view(987654)
     assert viewcounts.flush() == 1
+
+
+def test_the_beacon_counts_only_published_items(world, publish, client):
+    """Anyone may load any id's beacon: a draft's views, or a withdrawn item's, are never written."""
+    shown = publish()
+    draft = publish.draft()
+    withdrawn = publish()
+    actions.withdraw_item(actor=world.reviewer, item=withdrawn, reason="错误")
+    for item in (shown, draft, withdrawn):
+        assert client.get(f"/items/{item.pk}/seen.gif").status_code == 200  # the same answer for every id
+    assert viewcounts.flush() == 1
+    assert views(shown)[0] == 1 and views(draft) == (0, {}) and views(withdrawn) == (0, {})
 
 
 def test_a_failed_flush_keeps_the_counts_for_the_next_one(world, publish, monkeypatch):
