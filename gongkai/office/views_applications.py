@@ -59,7 +59,6 @@ from gongkai.workdays.calendar import get_calendar
 policy = ApplicationPolicy()
 
 PAGE_SIZE = 50
-# Amber: at most this many working days left before the reply is due.
 HANDLER_ROLES = (Role.CLERK, Role.REVIEWER, Role.ADMIN)
 ROW_RELATED = ("organisation", "assigned_unit", "clock")
 DETAIL_RELATED = ("organisation", "assigned_unit", "assignee", "clock", "citizen", "drafted_by", "replied_by")

@@ -65,7 +65,6 @@ policy = LetterPolicy()
 channel_policy = ChannelPolicy()
 
 PAGE_SIZE = 50
-# Amber: at most this many working days left before the reply is due.
 ROW_RELATED = ("channel", "category", "lead_unit", "clock")
 DETAIL_RELATED = ("organisation", "channel", "category", "lead_unit", "clock", "duplicate_of", "drafted_by",
                   "reply_unit", "writer")  # fmt: skip

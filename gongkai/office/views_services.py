@@ -59,7 +59,6 @@ from gongkai.workdays.clock import explanation
 PAGE_SIZE = 50
 # Rows per queue on the window's day page; the case list has them all.
 QUEUE_ROWS = 20
-# Amber: at most this many working days left before the case is due.
 OPEN = (CaseStatus.SUBMITTED, CaseStatus.CORRECTION, CaseStatus.ACCEPTED)
 ROW_RELATED = ("item", "organisation", "centre", "window", "clock")
 DETAIL_RELATED = ("item", "item__window", "organisation", "centre", "window", "clock", "appointment",
